@@ -1,0 +1,1 @@
+"""Convene: a platform for hosting learning collaboratives."""

@@ -1,0 +1,268 @@
+"""Who may do what in a collaborative: the one policy table, and the lookups that apply it.
+
+Views reach every object through a function here (``collaborative_for``, ``team_for``…), which
+answers 404 to people outside the collaborative and 403 to people inside who may not do the
+action. Templates ask the same table through ``access.may.<action>``, and the permission-matrix
+test reads it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+
+from .models import (
+    CoachAssignment,
+    Collaborative,
+    CollaborativeMembership,
+    CollaborativeRole,
+    Organisation,
+    Team,
+    TeamMembership,
+)
+
+HOST = CollaborativeRole.HOST_ADMIN.value
+PLANNING = CollaborativeRole.PLANNING.value
+FACULTY = CollaborativeRole.FACULTY.value
+COACH = CollaborativeRole.COACH.value
+OBSERVER = CollaborativeRole.OBSERVER.value
+# Grants that are not a collaborative role:
+TEAM_MEMBER = "team_member"  # on any team of the collaborative
+OWN_TEAM = "own_team"  # on the team the action is about
+ASSIGNED_COACH = "assigned_coach"  # coaching the team the action is about
+
+EVERY_PARTICIPANT = frozenset({HOST, PLANNING, FACULTY, COACH, OBSERVER, TEAM_MEMBER})
+
+# The policy. Site staff act as host admins everywhere.
+POLICY: dict[str, frozenset[str]] = {
+    "view_collaborative": EVERY_PARTICIPANT,
+    "edit_collaborative": frozenset({HOST}),
+    "delete_collaborative": frozenset({HOST}),
+    "view_charter": EVERY_PARTICIPANT,
+    "edit_charter": frozenset({HOST, PLANNING}),
+    "view_people": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
+    "manage_people": frozenset({HOST}),
+    "view_team_names": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
+    "view_team": frozenset({HOST, PLANNING, FACULTY, ASSIGNED_COACH, OWN_TEAM}),
+    "manage_team": frozenset({HOST}),
+    "view_groups": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
+    "manage_groups": frozenset({HOST}),
+    "view_audit": frozenset({HOST}),
+    "restore": frozenset({HOST}),
+}
+# Roles that always see every team by name, whatever the sharing setting.
+SEES_ALL_TEAMS = frozenset({HOST, PLANNING, FACULTY})
+
+
+@dataclass
+class Access:
+    """What one person holds in one collaborative."""
+
+    collaborative: Collaborative
+    roles: frozenset[str] = frozenset()
+    team_ids: frozenset[int] = frozenset()
+    coached_team_ids: frozenset[int] = frozenset()
+    is_staff: bool = False
+    _may: Any = field(default=None, repr=False)
+
+    @property
+    def grants(self) -> frozenset[str]:
+        grants = set(self.roles)
+        if self.is_staff:
+            grants.add(HOST)
+        if self.team_ids:
+            grants.add(TEAM_MEMBER)
+        return frozenset(grants)
+
+    @property
+    def is_participant(self) -> bool:
+        return bool(self.grants)
+
+    def can(self, action: str, team: Team | None = None) -> bool:
+        allowed = POLICY[action]
+        if self.grants & allowed:
+            return True
+        if team is None:
+            return False
+        if OWN_TEAM in allowed and team.pk in self.team_ids:
+            return True
+        return ASSIGNED_COACH in allowed and team.pk in self.coached_team_ids
+
+    @property
+    def may(self) -> _May:
+        """For templates: ``{% if access.may.edit_charter %}``."""
+        return _May(self)
+
+    @property
+    def sees_all_teams(self) -> bool:
+        return bool(self.grants & SEES_ALL_TEAMS)
+
+    def team_label(self, team: Team, letter_index: int) -> str | None:
+        """The name this person may see for ``team``, given the sharing setting.
+
+        ``letter_index`` is the team's place among the collaborative's teams, for the
+        anonymised letters. None means the team is not shown at all.
+        """
+        if self.sees_all_teams or team.pk in self.team_ids or team.pk in self.coached_team_ids:
+            return team.name
+        if not self.can("view_team_names"):
+            return None
+        sharing = self.collaborative.sharing
+        if sharing == Collaborative.Sharing.NAMED:
+            return team.name
+        if sharing == Collaborative.Sharing.ANONYMISED:
+            from django.utils.translation import gettext
+
+            return gettext("Team %(letter)s") % {"letter": _letters(letter_index)}
+        return None
+
+
+class _May:
+    def __init__(self, access: Access) -> None:
+        self._access = access
+
+    def __getitem__(self, action: str) -> bool:
+        return self._access.can(action)
+
+    def __getattr__(self, action: str) -> bool:
+        if action not in POLICY:
+            raise AttributeError(action)
+        return self._access.can(action)
+
+
+def _letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: labels for anonymised teams."""
+    label = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        label = chr(ord("A") + remainder) + label
+    return label
+
+
+def access_in(user: Any, collaborative: Collaborative) -> Access:
+    """Load what ``user`` holds in ``collaborative`` (three small queries)."""
+    if not user.is_authenticated:
+        return Access(collaborative)
+    roles = CollaborativeMembership.objects.current().filter(collaborative=collaborative, user=user)
+    team_ids = TeamMembership.objects.current().filter(
+        user=user, team__collaborative=collaborative, team__deleted_at__isnull=True
+    )
+    coached = CoachAssignment.objects.current().filter(
+        coach=user, team__collaborative=collaborative, team__deleted_at__isnull=True
+    )
+    return Access(
+        collaborative,
+        roles=frozenset(roles.values_list("role", flat=True)),
+        team_ids=frozenset(team_ids.values_list("team_id", flat=True)),
+        coached_team_ids=frozenset(coached.values_list("team_id", flat=True)),
+        is_staff=user.is_staff,
+    )
+
+
+def _require(access: Access, action: str, team: Team | None = None) -> None:
+    if not access.is_participant:
+        raise Http404
+    if not access.can(action, team):
+        raise PermissionDenied
+
+
+def collaborative_for(
+    request: HttpRequest, collaborative_id: int, action: str = "view_collaborative"
+) -> tuple[Collaborative, Access]:
+    """The collaborative, if the person may do ``action`` in it: 404 outside, 403 inside."""
+    collaborative = (
+        Collaborative.objects.select_related("host_organisation")
+        .filter(pk=collaborative_id)
+        .first()
+    )
+    if collaborative is None:
+        raise Http404
+    access = access_in(request.user, collaborative)
+    _require(access, action)
+    return collaborative, access
+
+
+def deleted_collaborative_for(request: HttpRequest, collaborative_id: int) -> Collaborative:
+    """A soft-deleted collaborative, for a host admin who may restore it."""
+    collaborative = Collaborative.all_objects.filter(
+        pk=collaborative_id, deleted_at__isnull=False
+    ).first()
+    if collaborative is None:
+        raise Http404
+    _require(access_in(request.user, collaborative), "restore")
+    return collaborative
+
+
+def team_for(
+    request: HttpRequest, collaborative_id: int, team_id: int, action: str = "view_team"
+) -> tuple[Team, Access]:
+    """A team of the collaborative, if the person may do ``action`` on it."""
+    collaborative, access = collaborative_for(request, collaborative_id)
+    team = (
+        Team.objects.select_related("organisation")
+        .filter(pk=team_id, collaborative=collaborative)
+        .first()
+    )
+    if team is None:
+        raise Http404
+    team.collaborative = collaborative
+    _require(access, action, team)
+    return team, access
+
+
+def organisation_for(request: HttpRequest, organisation_id: int) -> Organisation:
+    """An organisation, for site staff or anyone who can see one of its teams or collaboratives."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404
+    user = request.user
+    if user.is_staff:
+        return organisation
+    hosts_one_of_mine = visible_collaboratives(user).filter(host_organisation=organisation)
+    if not hosts_one_of_mine.exists() and not visible_teams_of(user, organisation):
+        raise Http404
+    return organisation
+
+
+def visible_teams_of(user: Any, organisation: Organisation) -> list[Team]:
+    """The organisation's teams that ``user`` may open, across collaboratives."""
+    teams = list(
+        Team.objects.filter(organisation=organisation, collaborative__deleted_at__isnull=True)
+        .select_related("collaborative")
+        .order_by("collaborative__name", "name")
+    )
+    if user.is_staff:
+        return teams
+    accesses: dict[int, Access] = {}
+    visible = []
+    for team in teams:
+        if team.collaborative_id not in accesses:
+            accesses[team.collaborative_id] = access_in(user, team.collaborative)
+        if accesses[team.collaborative_id].can("view_team", team):
+            visible.append(team)
+    return visible
+
+
+def visible_collaboratives(user: Any) -> Any:
+    """The live collaboratives ``user`` takes part in (all of them for site staff)."""
+    collaboratives = Collaborative.objects.all()
+    if user.is_staff:
+        return collaboratives
+    return collaboratives.filter(
+        Q(
+            memberships__user=user,
+            memberships__ended_at__isnull=True,
+            memberships__deleted_at__isnull=True,
+        )
+        | Q(
+            teams__memberships__user=user,
+            teams__memberships__ended_at__isnull=True,
+            teams__memberships__deleted_at__isnull=True,
+            teams__deleted_at__isnull=True,
+        )
+    ).distinct()

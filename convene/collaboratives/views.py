@@ -1,0 +1,756 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from convene.accounts.models import Invitation
+from convene.lib import emails
+
+from . import access as acl
+from .access import collaborative_for, deleted_collaborative_for, organisation_for, team_for
+from .forms import (
+    AssignCoachForm,
+    AuditFilterForm,
+    ChangeTeamRoleForm,
+    CharterForm,
+    CollaborativeInviteForm,
+    CollaborativeSettingsForm,
+    DecisionForm,
+    NewCollaborativeForm,
+    PeerGroupForm,
+    TeamForm,
+    TeamInviteForm,
+)
+from .models import (
+    AuditEvent,
+    CharterDecision,
+    CoachAssignment,
+    Collaborative,
+    CollaborativeMembership,
+    CollaborativeRole,
+    PeerGroup,
+    Team,
+    TeamMembership,
+)
+from .overview import labelled_teams, next_steps
+
+# ---------------------------------------------------------------- my collaboratives
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    mine = (
+        acl.visible_collaboratives(user)
+        .select_related("host_organisation")
+        .annotate(
+            team_count=Count("teams", filter=Q(teams__deleted_at__isnull=True), distinct=True)
+        )
+    )
+    roles: dict[int, list[str]] = {}
+    for membership in CollaborativeMembership.objects.current().filter(user=user):
+        roles.setdefault(membership.collaborative_id, []).append(membership.get_role_display())
+    for membership in (
+        TeamMembership.objects.current()
+        .filter(user=user, team__deleted_at__isnull=True)
+        .select_related("team")
+    ):
+        roles.setdefault(membership.team.collaborative_id, []).append(
+            f"{membership.get_role_display()}, {membership.team.name}"
+        )
+    collaboratives = list(mine)
+    for collaborative in collaboratives:
+        collaborative.my_roles = roles.get(collaborative.pk, [])
+    deleted = Collaborative.all_objects.filter(deleted_at__isnull=False)
+    if not user.is_staff:
+        deleted = deleted.filter(
+            memberships__user=user,
+            memberships__role=CollaborativeRole.HOST_ADMIN,
+            memberships__ended_at__isnull=True,
+            memberships__deleted_at__isnull=True,
+        )
+    return render(
+        request,
+        "collaboratives/home.html",
+        {"collaboratives": collaboratives, "deleted": list(deleted.distinct())},
+    )
+
+
+@login_required
+def create_collaborative(request: HttpRequest) -> HttpResponse:
+    if not request.user.may_create_collaboratives:
+        raise PermissionDenied
+    form = NewCollaborativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.instance.created_by = request.user
+            collaborative = form.save()
+            collaborative.add_member(request.user, CollaborativeRole.HOST_ADMIN)
+        messages.success(request, _("The collaborative is created. You are its host admin."))
+        return redirect("collaboratives:overview", collaborative.pk)
+    return render(request, "collaboratives/create.html", {"form": form})
+
+
+# ---------------------------------------------------------------- one collaborative
+
+
+@login_required
+def overview(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id)
+    teams = labelled_teams(access)
+    role_counts = dict(
+        collaborative.memberships.current()
+        .values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
+    )
+    people = [(label, role_counts.get(value, 0)) for value, label in CollaborativeRole.choices]
+    return render(
+        request,
+        "collaboratives/overview.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "teams": teams,
+            "team_count": collaborative.teams.count(),
+            "people": people,
+            "steps": next_steps(collaborative, access),
+        },
+    )
+
+
+@login_required
+def edit_collaborative(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "edit_collaborative")
+    return _versioned_edit(
+        request,
+        collaborative,
+        access,
+        CollaborativeSettingsForm,
+        "collaboratives/edit.html",
+        _("Settings saved."),
+    )
+
+
+def _versioned_edit(
+    request: HttpRequest,
+    collaborative: Collaborative,
+    access: acl.Access,
+    form_class: Any,
+    template: str,
+    saved_message: str,
+) -> HttpResponse:
+    form = form_class(request.POST or None, instance=collaborative)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        fields = [name for name in form.fields if name != "version"]
+        if collaborative.save_with_version(form.cleaned_data["version"], fields):
+            messages.success(request, saved_message)
+            return redirect("collaboratives:overview", collaborative.pk)
+        # Someone saved in between: show their values beside what this person typed.
+        conflict = True
+        current = Collaborative.objects.get(pk=collaborative.pk)
+        form = form_class(request.POST, instance=current)
+        form.data = form.data.copy()
+        form.data["version"] = current.version
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Someone else saved changes while you were editing. Your text is kept below; "
+                "compare it with the saved version, then save again."
+            ),
+        )
+        collaborative = current
+    return render(
+        request,
+        template,
+        {"collaborative": collaborative, "access": access, "form": form, "conflict": conflict},
+    )
+
+
+@require_POST
+@login_required
+def delete_collaborative(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, _access = collaborative_for(request, collaborative_id, "delete_collaborative")
+    collaborative.soft_delete(request.user)
+    messages.success(
+        request,
+        _("“%(name)s” is deleted. A host admin can restore it from My collaboratives.")
+        % {"name": collaborative.name},
+    )
+    return redirect("collaboratives:home")
+
+
+@require_POST
+@login_required
+def restore_collaborative(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative = deleted_collaborative_for(request, collaborative_id)
+    collaborative.restore()
+    messages.success(request, _("“%(name)s” is restored.") % {"name": collaborative.name})
+    return redirect("collaboratives:overview", collaborative.pk)
+
+
+# ---------------------------------------------------------------- charter
+
+
+@login_required
+def charter(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "view_charter")
+    decisions = collaborative.decisions.select_related("author")
+    return render(
+        request,
+        "collaboratives/charter.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "decisions": decisions,
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@login_required
+def edit_charter(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "edit_charter")
+    return _versioned_edit(
+        request,
+        collaborative,
+        access,
+        CharterForm,
+        "collaboratives/edit_charter.html",
+        _("Charter saved."),
+    )
+
+
+@require_POST
+@login_required
+def add_decision(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "edit_charter")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        form.instance.collaborative = collaborative
+        form.instance.author = request.user
+        form.save()
+        messages.success(request, _("Decision recorded."))
+        return redirect("collaboratives:charter", collaborative.pk)
+    return render(
+        request,
+        "collaboratives/charter.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "decisions": collaborative.decisions.select_related("author"),
+            "decision_form": form,
+        },
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def delete_decision(request: HttpRequest, collaborative_id: int, decision_id: int) -> HttpResponse:
+    collaborative, _access = collaborative_for(request, collaborative_id, "edit_charter")
+    decision = get_object_or_404(CharterDecision, pk=decision_id, collaborative=collaborative)
+    decision.soft_delete(request.user)
+    messages.success(request, _("Decision removed. A host admin can restore it."))
+    return redirect("collaboratives:charter", collaborative.pk)
+
+
+# ---------------------------------------------------------------- people and invitations
+
+
+@login_required
+def people(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "view_people")
+    return _render_people(
+        request, collaborative, access, CollaborativeInviteForm(collaborative=collaborative)
+    )
+
+
+def _render_people(
+    request: HttpRequest,
+    collaborative: Collaborative,
+    access: acl.Access,
+    form: CollaborativeInviteForm,
+    status: int = 200,
+) -> HttpResponse:
+    memberships = collaborative.memberships.select_related("user").order_by(
+        "role", "user__full_name"
+    )
+    if not access.can("manage_people"):
+        memberships = memberships.current()
+    invitations = (
+        collaborative.invitations.select_related("team", "invited_by")
+        if access.can("manage_people")
+        else Invitation.objects.none()
+    )
+    return render(
+        request,
+        "collaboratives/people.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "current": [m for m in memberships if m.is_current],
+            "former": [m for m in memberships if not m.is_current],
+            "invitations": invitations[:200],
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def invite(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "manage_people")
+    form = CollaborativeInviteForm(request.POST, collaborative=collaborative)
+    if not form.is_valid():
+        return _render_people(request, collaborative, access, form, status=400)
+    invitation, token = Invitation.issue(
+        collaborative=collaborative,
+        email=form.cleaned_data["email"],
+        role=form.cleaned_data["role"],
+        message=form.cleaned_data["message"],
+        invited_by=request.user,
+    )
+    emails.invitation(request, invitation, token)
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+    return redirect("collaboratives:people", collaborative.pk)
+
+
+def _invitation_in(collaborative: Collaborative, invitation_id: int) -> Invitation:
+    return get_object_or_404(Invitation, pk=invitation_id, collaborative=collaborative)
+
+
+def _back_to_invitation_page(invitation: Invitation) -> HttpResponse:
+    if invitation.team_id:
+        return redirect("collaboratives:team", invitation.collaborative_id, invitation.team_id)
+    return redirect("collaboratives:people", invitation.collaborative_id)
+
+
+@require_POST
+@login_required
+def revoke_invitation(
+    request: HttpRequest, collaborative_id: int, invitation_id: int
+) -> HttpResponse:
+    collaborative, _access = collaborative_for(request, collaborative_id, "manage_people")
+    invitation = _invitation_in(collaborative, invitation_id)
+    if invitation.status == "pending":
+        invitation.revoke()
+        messages.success(request, _("Invitation withdrawn."))
+    return _back_to_invitation_page(invitation)
+
+
+@require_POST
+@login_required
+def resend_invitation(
+    request: HttpRequest, collaborative_id: int, invitation_id: int
+) -> HttpResponse:
+    collaborative, _access = collaborative_for(request, collaborative_id, "manage_people")
+    old = _invitation_in(collaborative, invitation_id)
+    if old.status == "accepted":
+        messages.error(request, _("That invitation has been accepted already."))
+        return _back_to_invitation_page(old)
+    with transaction.atomic():
+        if old.status == "pending":
+            old.revoke()
+        invitation, token = Invitation.issue(
+            collaborative=collaborative,
+            team=old.team,
+            email=old.email,
+            role=old.role,
+            message=old.message,
+            invited_by=request.user,
+        )
+    emails.invitation(request, invitation, token)
+    messages.success(request, _("A new invitation is sent to %(email)s.") % {"email": old.email})
+    return _back_to_invitation_page(invitation)
+
+
+@require_POST
+@login_required
+def end_role(request: HttpRequest, collaborative_id: int, membership_id: int) -> HttpResponse:
+    collaborative, _access = collaborative_for(request, collaborative_id, "manage_people")
+    membership = get_object_or_404(
+        CollaborativeMembership.objects.current(), pk=membership_id, collaborative=collaborative
+    )
+    is_last_host = (
+        membership.role == CollaborativeRole.HOST_ADMIN
+        and collaborative.memberships.current().filter(role=CollaborativeRole.HOST_ADMIN).count()
+        == 1
+    )
+    if is_last_host:
+        messages.error(request, _("A collaborative needs at least one host admin."))
+    else:
+        membership.end()
+        messages.success(
+            request,
+            _("%(person)s is no longer %(role)s.")
+            % {"person": membership.user, "role": membership.get_role_display()},
+        )
+    return redirect("collaboratives:people", collaborative.pk)
+
+
+# ---------------------------------------------------------------- teams
+
+
+@login_required
+def add_team(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "manage_team")
+    form = TeamForm(request.POST or None, collaborative=collaborative)
+    if request.method == "POST" and form.is_valid():
+        team = form.save()
+        messages.success(request, _("Team “%(name)s” added.") % {"name": team.name})
+        return redirect("collaboratives:team", collaborative.pk, team.pk)
+    return render(
+        request,
+        "collaboratives/team_form.html",
+        {"collaborative": collaborative, "access": access, "form": form},
+    )
+
+
+@login_required
+def team_detail(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id)
+    return _render_team(request, team, access, TeamInviteForm(team=team))
+
+
+def _render_team(
+    request: HttpRequest, team: Team, access: acl.Access, form: Any, status: int = 200
+) -> HttpResponse:
+    memberships = list(
+        TeamMembership.objects.filter(team=team).select_related("user").order_by("started_at")
+    )
+    can_manage = access.can("manage_team", team)
+    invitations = (
+        team.invitations.select_related("invited_by") if can_manage else Invitation.objects.none()
+    )
+    return render(
+        request,
+        "collaboratives/team.html",
+        {
+            "collaborative": team.collaborative,
+            "team": team,
+            "access": access,
+            "can_manage": can_manage,
+            "current": [m for m in memberships if m.is_current],
+            "history": memberships,
+            "coaches": team.coach_assignments.select_related("coach").order_by("-started_at"),
+            "groups": team.peer_groups.all(),
+            "invitations": invitations[:100],
+            "form": form,
+            "coach_form": AssignCoachForm(collaborative=team.collaborative),
+            "role_form": ChangeTeamRoleForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def edit_team(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "manage_team")
+    form = TeamForm(request.POST or None, instance=team, collaborative=team.collaborative)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Team saved."))
+        return redirect("collaboratives:team", collaborative_id, team.pk)
+    return render(
+        request,
+        "collaboratives/team_form.html",
+        {"collaborative": team.collaborative, "access": access, "form": form, "team": team},
+    )
+
+
+@require_POST
+@login_required
+def delete_team(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, _access = team_for(request, collaborative_id, team_id, "manage_team")
+    team.soft_delete(request.user)
+    messages.success(
+        request,
+        _("Team “%(name)s” is deleted. You can restore it from Deleted items.")
+        % {"name": team.name},
+    )
+    return redirect("collaboratives:overview", collaborative_id)
+
+
+@require_POST
+@login_required
+def invite_to_team(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "manage_team")
+    form = TeamInviteForm(request.POST, team=team)
+    if not form.is_valid():
+        return _render_team(request, team, access, form, status=400)
+    invitation, token = Invitation.issue(
+        collaborative=team.collaborative,
+        team=team,
+        email=form.cleaned_data["email"],
+        role=form.cleaned_data["role"],
+        message=form.cleaned_data["message"],
+        invited_by=request.user,
+    )
+    emails.invitation(request, invitation, token)
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+    return redirect("collaboratives:team", collaborative_id, team.pk)
+
+
+def _team_membership(team: Team, membership_id: int) -> TeamMembership:
+    return get_object_or_404(TeamMembership.objects.current(), pk=membership_id, team=team)
+
+
+@require_POST
+@login_required
+def end_team_membership(
+    request: HttpRequest, collaborative_id: int, team_id: int, membership_id: int
+) -> HttpResponse:
+    team, _access = team_for(request, collaborative_id, team_id, "manage_team")
+    membership = _team_membership(team, membership_id)
+    membership.end()
+    messages.success(
+        request,
+        _("%(person)s is no longer %(role)s on this team. The history keeps the record.")
+        % {"person": membership.user, "role": membership.get_role_display()},
+    )
+    return redirect("collaboratives:team", collaborative_id, team.pk)
+
+
+@require_POST
+@login_required
+def change_team_role(
+    request: HttpRequest, collaborative_id: int, team_id: int, membership_id: int
+) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "manage_team")
+    membership = _team_membership(team, membership_id)
+    form = ChangeTeamRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the team roles."))
+        return redirect("collaboratives:team", collaborative_id, team.pk)
+    new = membership.change_role(form.cleaned_data["role"])
+    messages.success(
+        request,
+        _("%(person)s is now %(role)s.") % {"person": new.user, "role": new.get_role_display()},
+    )
+    return redirect("collaboratives:team", collaborative_id, team.pk)
+
+
+@require_POST
+@login_required
+def delete_team_membership(
+    request: HttpRequest, collaborative_id: int, team_id: int, membership_id: int
+) -> HttpResponse:
+    """Remove a row entered by mistake (it stays restorable); ending a role is ``end``."""
+    team, _access = team_for(request, collaborative_id, team_id, "manage_team")
+    membership = get_object_or_404(TeamMembership, pk=membership_id, team=team)
+    membership.soft_delete(request.user)
+    messages.success(request, _("Entry deleted. You can restore it from Deleted items."))
+    return redirect("collaboratives:team", collaborative_id, team.pk)
+
+
+@require_POST
+@login_required
+def assign_coach(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, _access = team_for(request, collaborative_id, team_id, "manage_team")
+    form = AssignCoachForm(request.POST, collaborative=team.collaborative)
+    if form.is_valid():
+        team.assign_coach(form.cleaned_data["coach"])
+        messages.success(request, _("Coach assigned."))
+    else:
+        messages.error(request, _("Choose one of the collaborative's coaches."))
+    return redirect("collaboratives:team", collaborative_id, team.pk)
+
+
+@require_POST
+@login_required
+def end_coach_assignment(
+    request: HttpRequest, collaborative_id: int, team_id: int, assignment_id: int
+) -> HttpResponse:
+    team, _access = team_for(request, collaborative_id, team_id, "manage_team")
+    assignment = get_object_or_404(CoachAssignment.objects.current(), pk=assignment_id, team=team)
+    assignment.end()
+    messages.success(
+        request, _("%(coach)s no longer coaches this team.") % {"coach": assignment.coach}
+    )
+    return redirect("collaboratives:team", collaborative_id, team.pk)
+
+
+# ---------------------------------------------------------------- peer groups
+
+
+@login_required
+def peer_groups(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "view_groups")
+    form = PeerGroupForm(request.POST or None, collaborative=collaborative)
+    if request.method == "POST":
+        if not access.can("manage_groups"):
+            raise PermissionDenied
+        if form.is_valid():
+            group = form.save()
+            messages.success(request, _("Peer group “%(name)s” created.") % {"name": group.name})
+            return redirect("collaboratives:groups", collaborative.pk)
+    labels = {team.pk: team.label for team in labelled_teams(access)}
+    groups = list(collaborative.peer_groups.select_related("coach").prefetch_related("teams"))
+    for group in groups:
+        group.team_labels = [labels[t.pk] for t in group.teams.all() if t.pk in labels]
+    return render(
+        request,
+        "collaboratives/groups.html",
+        {"collaborative": collaborative, "access": access, "groups": groups, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def edit_group(request: HttpRequest, collaborative_id: int, group_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "manage_groups")
+    group = get_object_or_404(PeerGroup, pk=group_id, collaborative=collaborative)
+    form = PeerGroupForm(request.POST or None, instance=group, collaborative=collaborative)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Peer group saved."))
+        return redirect("collaboratives:groups", collaborative.pk)
+    return render(
+        request,
+        "collaboratives/group_form.html",
+        {"collaborative": collaborative, "access": access, "form": form, "group": group},
+    )
+
+
+@require_POST
+@login_required
+def delete_group(request: HttpRequest, collaborative_id: int, group_id: int) -> HttpResponse:
+    collaborative, _access = collaborative_for(request, collaborative_id, "manage_groups")
+    group = get_object_or_404(PeerGroup, pk=group_id, collaborative=collaborative)
+    group.soft_delete(request.user)
+    messages.success(request, _("Peer group deleted. You can restore it from Deleted items."))
+    return redirect("collaboratives:groups", collaborative.pk)
+
+
+# ---------------------------------------------------------------- audit log and deleted items
+
+
+@login_required
+def audit_log(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "view_audit")
+    events = AuditEvent.objects.filter(collaborative=collaborative).select_related("actor")
+    actors = get_user_model().objects.filter(
+        pk__in=AuditEvent.objects.filter(collaborative=collaborative).values("actor_id")
+    )
+    object_types = [
+        (label, AuditEvent(object_type=label).object_label)
+        for label in AuditEvent.objects.filter(collaborative=collaborative)
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
+    ]
+    form = AuditFilterForm(request.GET or None, actors=actors, object_types=object_types)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["object_type"]:
+            events = events.filter(object_type=data["object_type"])
+        if data["actor"]:
+            events = events.filter(actor=data["actor"])
+        if data["since"]:
+            events = events.filter(at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(at__date__lte=data["until"])
+        if data["q"]:
+            events = events.filter(object_repr__icontains=data["q"])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "collaboratives/audit.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+# What can be restored, and how to find it within a collaborative.
+RESTORABLE: dict[str, tuple[Any, str]] = {
+    "team": (Team, "collaborative"),
+    "decision": (CharterDecision, "collaborative"),
+    "group": (PeerGroup, "collaborative"),
+    "role": (CollaborativeMembership, "collaborative"),
+    "membership": (TeamMembership, "team__collaborative"),
+    "coaching": (CoachAssignment, "team__collaborative"),
+}
+
+
+@login_required
+def deleted_items(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "restore")
+    sections = []
+    for kind, (model, path) in RESTORABLE.items():
+        rows = model.all_objects.filter(**{path: collaborative, "deleted_at__isnull": False})
+        rows = rows.select_related("deleted_by").order_by("-deleted_at")
+        sections.append((kind, model._meta.verbose_name_plural, list(rows[:200])))
+    return render(
+        request,
+        "collaboratives/deleted.html",
+        {"collaborative": collaborative, "access": access, "sections": sections},
+    )
+
+
+@require_POST
+@login_required
+def restore_item(
+    request: HttpRequest, collaborative_id: int, kind: str, item_id: int
+) -> HttpResponse:
+    collaborative, _access = collaborative_for(request, collaborative_id, "restore")
+    if kind not in RESTORABLE:
+        raise PermissionDenied
+    model, path = RESTORABLE[kind]
+    item = get_object_or_404(
+        model.all_objects, pk=item_id, deleted_at__isnull=False, **{path: collaborative}
+    )
+    try:
+        with transaction.atomic():
+            item.restore()
+    except IntegrityError:  # a newer row with the same name or role exists
+        messages.error(
+            request,
+            _("“%(item)s” cannot be restored: a newer entry with the same name or role exists.")
+            % {"item": item},
+        )
+    else:
+        messages.success(request, _("“%(item)s” is restored.") % {"item": item})
+    return redirect("collaboratives:deleted", collaborative.pk)
+
+
+# ---------------------------------------------------------------- organisations
+
+
+@login_required
+def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = organisation_for(request, organisation_id)
+    return render(
+        request,
+        "collaboratives/organisation.html",
+        {
+            "organisation": organisation,
+            "teams": acl.visible_teams_of(request.user, organisation),
+            "hosted": acl.visible_collaboratives(request.user).filter(
+                host_organisation=organisation
+            ),
+        },
+    )

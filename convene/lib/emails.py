@@ -1,0 +1,54 @@
+"""Every e-mail Convene sends: one function per kind, each with subject, text and HTML templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+
+def _send(kind: str, to: list[str], context: dict[str, Any], language: str | None = None) -> None:
+    with translation.override(language or translation.get_language()):
+        subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
+        text = render_to_string(f"emails/{kind}.txt", context)
+        html = render_to_string(f"emails/{kind}.html", context)
+    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=to)
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _absolute(request: HttpRequest | None, path: str) -> str:
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL + path
+
+
+def invitation(request: HttpRequest | None, invitation: Any, token: str) -> None:
+    """The invitation to a role, with its single-use link."""
+    link = _absolute(request, reverse("accounts:accept-invitation", args=[token]))
+    _send(
+        "invitation",
+        [invitation.email],
+        {
+            "invitation": invitation,
+            "link": link,
+            "valid_until": invitation.expires_at,
+        },
+    )
+
+
+def invitation_requested(request: HttpRequest | None, invitation: Any) -> None:
+    """Tells the host admins that someone asked for a fresh invitation."""
+    from convene.collaboratives.models import CollaborativeRole
+
+    hosts = invitation.collaborative.memberships.current().filter(role=CollaborativeRole.HOST_ADMIN)
+    recipients = sorted({m.user.email for m in hosts.select_related("user")})
+    if not recipients:
+        return
+    link = _absolute(request, reverse("collaboratives:people", args=[invitation.collaborative_id]))
+    _send("invitation_requested", recipients, {"invitation": invitation, "link": link})

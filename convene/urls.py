@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Convene site administration")
+admin.site.site_title = _("Convene")
+
+urlpatterns = [
+    path("", include("convene.collaboratives.urls")),
+    path("accounts/", include("convene.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "convene.lib.errors.not_found"
+handler403 = "convene.lib.errors.forbidden"
+handler500 = "convene.lib.errors.server_error"

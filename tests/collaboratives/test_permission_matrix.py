@@ -1,0 +1,226 @@
+"""Every URL of the app, for every persona: allowed, forbidden, not found or sign-in first.
+
+The expectations are written out here, independently of ``access.POLICY``, so that a change
+to the policy that is not also a decision about this table makes the test fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from convene.accounts.models import Invitation
+from convene.collaboratives.models import (
+    CharterDecision,
+    CollaborativeRole,
+    PeerGroup,
+    TeamMembership,
+)
+
+from ..conftest import PERSONAS, World, build_world
+from ..factories import make_collaborative
+
+# Columns: anonymous host planning faculty coach observer | sponsor leader data_lead champion
+#          member | other_team outsider staff
+# "ok": the page (200) or the action's redirect (302); "403"; "404"; "in": sent to sign in.
+EVERYONE_IN = "in ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  404 ok"
+HOST_ONLY = "in ok  403 403 403 403 403 403 403 403 403 403 404 ok"
+PLANNERS = "in ok  ok  403 403 403 403 403 403 403 403 403 404 ok"
+NOT_OBSERVER = "in ok  ok  ok  ok  403 ok  ok  ok  ok  ok  ok  404 ok"
+TEAM_A_READERS = "in ok  ok  ok  ok  403 ok  ok  ok  ok  ok  403 404 ok"
+TEAM_A_ORG = "in ok  ok  ok  ok  404 ok  ok  ok  ok  ok  404 404 ok"
+DELETED_COLLAB = "in ok  403 404 404 404 404 404 404 404 404 404 404 ok"
+SIGNED_IN = "in ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok"
+CREATORS = "in 403 403 403 403 403 403 403 403 403 403 403 403 ok"
+
+Args = Callable[[World], dict[str, Any]]
+
+
+def _c(w: World) -> dict[str, Any]:
+    return {"collaborative_id": w.collaborative.pk}
+
+
+def _t(w: World) -> dict[str, Any]:
+    return {**_c(w), "team_id": w.team_a.pk}
+
+
+def _membership(w: World) -> dict[str, Any]:
+    membership = TeamMembership.objects.get(team=w.team_a, user=w.member)
+    return {**_t(w), "membership_id": membership.pk}
+
+
+def _invitation(w: World) -> dict[str, Any]:
+    invitation, _token = Invitation.issue(
+        collaborative=w.collaborative, email="new@example.test", role="faculty"
+    )
+    return {**_c(w), "invitation_id": invitation.pk}
+
+
+def _decision(w: World) -> dict[str, Any]:
+    decision = CharterDecision.objects.create(collaborative=w.collaborative, decision="Monthly")
+    return {**_c(w), "decision_id": decision.pk}
+
+
+def _group(w: World) -> dict[str, Any]:
+    group = PeerGroup.objects.create(collaborative=w.collaborative, name="Riverton")
+    return {**_c(w), "group_id": group.pk}
+
+
+def _deleted_collaborative(w: World) -> dict[str, Any]:
+    gone = make_collaborative("Closed pilot")
+    gone.add_member(w.host, CollaborativeRole.HOST_ADMIN)
+    gone.add_member(w.planning, CollaborativeRole.PLANNING)
+    gone.soft_delete(w.host)
+    return {"collaborative_id": gone.pk}
+
+
+def _restorable(w: World) -> dict[str, Any]:
+    decision = CharterDecision.objects.create(collaborative=w.collaborative, decision="Old")
+    decision.soft_delete(w.host)
+    return {**_c(w), "kind": "decision", "item_id": decision.pk}
+
+
+def _coach_assignment(w: World) -> dict[str, Any]:
+    assignment = w.team_a.coach_assignments.get()
+    return {**_t(w), "assignment_id": assignment.pk}
+
+
+def _collab_role(w: World) -> dict[str, Any]:
+    membership = w.collaborative.memberships.get(user=w.faculty)
+    return {**_c(w), "membership_id": membership.pk}
+
+
+# (url name, method, arguments, POST data, expectations)
+CASES: list[tuple[str, str, Args | None, Callable[[World], dict] | None, str]] = [
+    ("collaboratives:home", "get", None, None, SIGNED_IN),
+    ("collaboratives:create", "get", None, None, CREATORS),
+    ("collaboratives:overview", "get", _c, None, EVERYONE_IN),
+    ("collaboratives:edit", "get", _c, None, HOST_ONLY),
+    ("collaboratives:delete", "post", _c, None, HOST_ONLY),
+    ("collaboratives:restore", "post", _deleted_collaborative, None, DELETED_COLLAB),
+    ("collaboratives:charter", "get", _c, None, EVERYONE_IN),
+    ("collaboratives:edit-charter", "get", _c, None, PLANNERS),
+    (
+        "collaboratives:add-decision",
+        "post",
+        _c,
+        lambda w: {"decided_on": "2026-03-01", "decision": "Meet monthly"},
+        PLANNERS,
+    ),
+    ("collaboratives:delete-decision", "post", _decision, None, PLANNERS),
+    ("collaboratives:people", "get", _c, None, NOT_OBSERVER),
+    (
+        "collaboratives:invite",
+        "post",
+        _c,
+        lambda w: {"email": "new.person@example.test", "role": "faculty"},
+        HOST_ONLY,
+    ),
+    ("collaboratives:end-role", "post", _collab_role, None, HOST_ONLY),
+    ("collaboratives:revoke-invitation", "post", _invitation, None, HOST_ONLY),
+    ("collaboratives:resend-invitation", "post", _invitation, None, HOST_ONLY),
+    ("collaboratives:add-team", "get", _c, None, HOST_ONLY),
+    ("collaboratives:team", "get", _t, None, TEAM_A_READERS),
+    ("collaboratives:edit-team", "get", _t, None, HOST_ONLY),
+    ("collaboratives:delete-team", "post", _t, None, HOST_ONLY),
+    (
+        "collaboratives:invite-to-team",
+        "post",
+        _t,
+        lambda w: {"email": "nurse@example.test", "role": "member"},
+        HOST_ONLY,
+    ),
+    ("collaboratives:end-team-membership", "post", _membership, None, HOST_ONLY),
+    (
+        "collaboratives:change-team-role",
+        "post",
+        _membership,
+        lambda w: {"role": "data_lead"},
+        HOST_ONLY,
+    ),
+    ("collaboratives:delete-team-membership", "post", _membership, None, HOST_ONLY),
+    ("collaboratives:assign-coach", "post", _t, lambda w: {"coach": w.coach.pk}, HOST_ONLY),
+    ("collaboratives:end-coach-assignment", "post", _coach_assignment, None, HOST_ONLY),
+    ("collaboratives:groups", "get", _c, None, NOT_OBSERVER),
+    ("collaboratives:edit-group", "get", _group, None, HOST_ONLY),
+    ("collaboratives:delete-group", "post", _group, None, HOST_ONLY),
+    ("collaboratives:audit", "get", _c, None, HOST_ONLY),
+    ("collaboratives:deleted", "get", _c, None, HOST_ONLY),
+    ("collaboratives:restore-item", "post", _restorable, None, HOST_ONLY),
+    (
+        "collaboratives:organisation",
+        "get",
+        lambda w: {"organisation_id": w.team_a.organisation_id},
+        None,
+        TEAM_A_ORG,
+    ),
+]
+
+EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
+
+
+def _parse(expectations: str) -> dict[str, str]:
+    codes = expectations.split()
+    assert len(codes) == len(PERSONAS), expectations
+    return dict(zip(PERSONAS, codes, strict=True))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    ("name", "method", "args", "data", "expectations"), CASES, ids=[c[0] for c in CASES]
+)
+def test_permission(client, db, persona, name, method, args, data, expectations) -> None:
+    world = build_world()
+    expected = _parse(expectations)[persona]
+    url = reverse(name, kwargs=args(world) if args else None)
+    if persona != "anonymous":
+        client.force_login(world.people[persona])
+    response = getattr(client, method)(url, data(world) if data else {})
+    if expected == "in":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif expected == "ok":
+        assert response.status_code == (200 if method == "get" else 302), response.content[:500]
+        if method == "post":
+            assert not response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == EXPECTED_STATUS[expected]
+
+
+def test_wrong_method_is_refused(client, world) -> None:
+    client.force_login(world.host)
+    for name, method, args, _data, _exp in CASES:
+        if method != "post":
+            continue
+        url = reverse(name, kwargs=args(world) if args else None)
+        assert client.get(url).status_code == 405, name
+
+
+def _collect(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _collect(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_collaborative_url_is_in_the_matrix() -> None:
+    app_urls = {name for name in _collect(get_resolver()) if name.startswith("collaboratives:")}
+    assert app_urls == {case[0] for case in CASES}
+
+
+def test_unknown_ids_are_not_found(client, world) -> None:
+    client.force_login(world.host)
+    assert client.get(reverse("collaboratives:overview", args=[999999])).status_code == 404
+    url = reverse("collaboratives:team", args=[world.collaborative.pk, 999999])
+    assert client.get(url).status_code == 404
+    # A real team, asked for under the wrong collaborative, does not exist there.
+    other_team = world.other_collaborative.teams.get()
+    url = reverse("collaboratives:team", args=[world.collaborative.pk, other_team.pk])
+    assert client.get(url).status_code == 404

@@ -1,0 +1,107 @@
+"""Personas shared by the tests: one collaborative with a person in every role, and outsiders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# Models are imported inside functions: the chart-engine tests run without Django at all.
+
+
+@dataclass
+class World:
+    collaborative: Any
+    team_a: Any
+    team_b: Any
+    other_collaborative: Any
+    people: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.people[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# Every persona the permission matrix walks, in its column order.
+PERSONAS = [
+    "anonymous",
+    "host",
+    "planning",
+    "faculty",
+    "coach",
+    "observer",
+    "sponsor",
+    "leader",
+    "data_lead",
+    "champion",
+    "member",
+    "other_team",
+    "outsider",
+    "staff",
+]
+
+
+def build_world() -> World:
+    from convene.collaboratives.models import CollaborativeRole, TeamRole
+
+    from .factories import make_collaborative, make_organisation, make_team, make_user
+
+    collaborative = make_collaborative("Hypertension Collaborative")
+    team_a = make_team(collaborative, "Eastside clinic", organisation=make_organisation("Eastside"))
+    team_b = make_team(collaborative, "Valley clinic", organisation=make_organisation("Valley"))
+    people: dict[str, Any] = {"anonymous": None}
+    for persona, role in [
+        ("host", CollaborativeRole.HOST_ADMIN),
+        ("planning", CollaborativeRole.PLANNING),
+        ("faculty", CollaborativeRole.FACULTY),
+        ("observer", CollaborativeRole.OBSERVER),
+    ]:
+        people[persona] = make_user(persona.title())
+        collaborative.add_member(people[persona], role)
+    people["coach"] = make_user("Coach")
+    team_a.assign_coach(people["coach"])
+    for persona, role in [
+        ("sponsor", TeamRole.EXECUTIVE_SPONSOR),
+        ("leader", TeamRole.CHANGE_LEADER),
+        ("data_lead", TeamRole.DATA_LEAD),
+        ("champion", TeamRole.CLINICIAN_CHAMPION),
+        ("member", TeamRole.MEMBER),
+    ]:
+        people[persona] = make_user(persona.title())
+        team_a.add_member(people[persona], role)
+    people["other_team"] = make_user("Other Team")
+    team_b.add_member(people["other_team"], TeamRole.DATA_LEAD)
+
+    other = make_collaborative("Re-housing Collaborative")
+    other_team = make_team(other, "Shelter")
+    people["outsider"] = make_user("Outsider")
+    other_team.add_member(people["outsider"], TeamRole.CHANGE_LEADER)
+    other.add_member(people["outsider"], CollaborativeRole.HOST_ADMIN)
+    people["staff"] = make_user("Staff", is_staff=True)
+    return World(collaborative, team_a, team_b, other, people)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def decision(world: World) -> Any:
+    from convene.collaboratives.models import CharterDecision
+
+    return CharterDecision.objects.create(
+        collaborative=world.collaborative, decision="Share data anonymised", author=world.host
+    )
+
+
+@pytest.fixture
+def group(world: World) -> Any:
+    from convene.collaboratives.models import PeerGroup
+
+    group = PeerGroup.objects.create(collaborative=world.collaborative, name="Riverton")
+    group.teams.add(world.team_a, world.team_b)
+    return group
