@@ -1,0 +1,241 @@
+"""Plain-language explanations of the signals, for dashboards.
+
+Every sentence is a template passed through ``gettext`` before its placeholders are filled,
+so the Django side can pass its own ``gettext`` (the engine never imports Django) and
+translators see whole sentences with named placeholders.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any
+
+from ._common import assessment, direction_sign
+from .core import QicResult
+from .funnel import FunnelResult
+from .ihi import IhiResult
+from .nhs import NhsResult
+
+__all__ = ["explain"]
+
+Gettext = Callable[[str], str]
+
+
+def _identity(s: str) -> str:
+    return s
+
+
+def explain(
+    result: QicResult | IhiResult | NhsResult | FunnelResult,
+    *,
+    direction: str | None = None,
+    gettext: Gettext | None = None,
+) -> list[str]:
+    """Explain the signals of a chart result in plain English, one string per finding.
+
+    Args:
+        result: A result of :func:`qic`, :func:`ihi_rules`, :func:`nhs_xmr` or
+            :func:`funnel`.
+        direction: "up" if higher is better, "down" if lower is better, None if neutral. It
+            turns a signal into an improvement or a deterioration (a concern for NHS
+            charts). IHI and NHS results default to the direction they were computed with.
+        gettext: A translation function such as Django's ``gettext``; identity by default.
+
+    Returns:
+        Sentences such as "8 points in a row above the median: a shift. This is an
+        improvement." When nothing is found, one sentence saying so.
+    """
+    _ = gettext or _identity
+    if isinstance(result, QicResult):
+        return _explain_qic(result, direction_sign(direction), _)
+    if isinstance(result, IhiResult):
+        return _explain_ihi(result, direction_sign(direction or result.direction), _)
+    if isinstance(result, NhsResult):
+        return _explain_nhs(result, _)
+    if isinstance(result, FunnelResult):
+        return _explain_funnel(result, direction_sign(direction), _)
+    raise TypeError(f"cannot explain a {type(result).__name__}")
+
+
+def _fmt_x(x: Any) -> str:
+    if isinstance(x, _dt.date):
+        return x.isoformat()
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
+def _judge(side: int, sign: int, _: Gettext, bad: str = "deterioration") -> str:
+    label = assessment(side, sign, "improvement", bad)
+    if label == "improvement":
+        return " " + _("This is an improvement.")
+    if label == "deterioration":
+        return " " + _("This is a deterioration.")
+    if label == "concern":
+        return " " + _("This is a concern.")
+    return ""
+
+
+def _explain_qic(res: QicResult, sign: int, _: Gettext) -> list[str]:
+    out: list[str] = []
+    phased = len(res.parts) > 1
+    on_median = res.chart in ("run", "g")
+    for part in res.parts:
+        found: list[str] = []
+        if part["cl"] is None:
+            found.append(_("Too few points to draw a centre line."))
+        elif res.chart != "run" and part["lcl"] is None and part["ucl"] is None:
+            found.append(_("Too few points, or no variation, to compute control limits."))
+        if part["runs_signal"]:
+            if part["longest_run"] is not None and part["longest_run"] > part["longest_run_max"]:
+                side = part["longest_run_side"] or 0
+                if side > 0:
+                    tpl = (
+                        _("{count} points in a row above the median: a shift.")
+                        if on_median
+                        else _("{count} points in a row above the centre line: a shift.")
+                    )
+                else:
+                    tpl = (
+                        _("{count} points in a row below the median: a shift.")
+                        if on_median
+                        else _("{count} points in a row below the centre line: a shift.")
+                    )
+                found.append(tpl.format(count=part["longest_run"]) + _judge(side, sign, _))
+            if part["n_crossings"] is not None and part["n_crossings"] < part["n_crossings_min"]:
+                tpl = _(
+                    "The line crosses the centre only {crossings} times where at least "
+                    "{minimum} crossings were expected: the process has shifted or the "
+                    "points cluster."
+                )
+                found.append(
+                    tpl.format(crossings=part["n_crossings"], minimum=part["n_crossings_min"])
+                )
+        for p in res.points:
+            if p["part"] != part["part"] or not p["sigma_signal"]:
+                continue
+            x = _fmt_x(p["x"])
+            if p["ucl"] is not None and p["y"] > p["ucl"]:
+                msg = _("{x}: above the upper control limit, special cause variation.")
+                found.append(msg.format(x=x) + _judge(1, sign, _))
+            else:
+                msg = _("{x}: below the lower control limit, special cause variation.")
+                found.append(msg.format(x=x) + _judge(-1, sign, _))
+        if phased:
+            found = [
+                _("Phase {part}: {finding}").format(part=part["part"], finding=f) for f in found
+            ]
+        out.extend(found)
+    if not out:
+        if res.dots_only:
+            out.append(_("No unit is outside the control limits."))
+        else:
+            out.append(_("No signal: the variation is consistent with common causes only."))
+    return out
+
+
+def _explain_ihi(res: IhiResult, sign: int, _: Gettext) -> list[str]:
+    out: list[str] = []
+    for s in res.signals:
+        if s.rule == "shift":
+            tpl = (
+                _("{count} points in a row above the median: a shift.")
+                if s.side > 0
+                else _("{count} points in a row below the median: a shift.")
+            )
+            out.append(tpl.format(count=s.length) + _judge(s.side, sign, _))
+        elif s.rule == "trend":
+            tpl = (
+                _("{count} points in a row going up: a trend.")
+                if s.side > 0
+                else _("{count} points in a row going down: a trend.")
+            )
+            out.append(tpl.format(count=s.length) + _judge(s.side, sign, _))
+        elif s.rule == "too_few_runs":
+            tpl = _(
+                "Too few runs: {runs} where at least {lower} were expected for {n} points off "
+                "the median, a sign of non-random variation."
+            )
+            out.append(tpl.format(runs=s.length, lower=res.runs_lower, n=res.n_useful))
+        elif s.rule == "too_many_runs":
+            tpl = _(
+                "Too many runs: {runs} where at most {upper} were expected for {n} points off "
+                "the median; the data alternate more than chance would."
+            )
+            out.append(tpl.format(runs=s.length, upper=res.runs_upper, n=res.n_useful))
+    if not out:
+        out.append(_("No signal by the IHI run chart rules."))
+    return out
+
+
+_VARIATION = {
+    "common_cause": "Common cause variation: no significant change.",
+    "improvement_high": "Special cause variation: an improvement, with higher values.",
+    "improvement_low": "Special cause variation: an improvement, with lower values.",
+    "concern_high": "Special cause variation: a concern, with higher values.",
+    "concern_low": "Special cause variation: a concern, with lower values.",
+    "neutral_high": "Special cause variation: unusually high values.",
+    "neutral_low": "Special cause variation: unusually low values.",
+}
+
+_ASSURANCE = {
+    "consistent_pass": "The target is consistently met: it lies outside the process limits "
+    "on the good side.",
+    "consistent_fail": "The target will not be met without changing the process: it lies "
+    "outside the process limits.",
+    "inconsistent": "The target will be met and missed at random: it lies within the "
+    "process limits.",
+}
+
+
+def _explain_nhs(res: NhsResult, _: Gettext) -> list[str]:
+    out: list[str] = []
+    pts = res.points
+    counts = {k: sum(1 for p in pts if p[k]) for k in ("outside", "trend", "two_in_three", "run")}
+    if counts["outside"]:
+        out.append(_("{count} points outside the process limits.").format(count=counts["outside"]))
+    if counts["trend"]:
+        out.append(_("A trend: 7 or more points going steadily up or down."))
+    if counts["two_in_three"]:
+        out.append(_("Two out of three points close to a process limit."))
+    if counts["run"]:
+        out.append(_("7 or more points in a row on one side of the mean: a shift."))
+    if res.variation_icon is not None:
+        out.append(_(_VARIATION[res.variation_icon]))
+    if res.assurance_icon is not None:
+        out.append(_(_ASSURANCE[res.assurance_icon]))
+    return out or [_("No data to assess.")]
+
+
+def _explain_funnel(res: FunnelResult, sign: int, _: Gettext) -> list[str]:
+    out: list[str] = []
+    for u in res.units:
+        if not u["outside_2sigma"]:
+            continue
+        label = _fmt_x(u["label"])
+        above = u["side"] > 0
+        if u["outside_3sigma"]:
+            tpl = (
+                _("{unit} is above the upper 3-sigma limit: special cause variation.")
+                if above
+                else _("{unit} is below the lower 3-sigma limit: special cause variation.")
+            )
+        else:
+            tpl = (
+                _("{unit} is above the upper 2-sigma limit: a possible outlier.")
+                if above
+                else _("{unit} is below the lower 2-sigma limit: a possible outlier.")
+            )
+        label_judgement = assessment(u["side"], sign, "better", "worse")
+        extra = ""
+        if label_judgement == "better":
+            extra = " " + _("Better than expected.")
+        elif label_judgement == "worse":
+            extra = " " + _("Worse than expected.")
+        out.append(tpl.format(unit=label) + extra)
+    if not out:
+        out.append(
+            _("All units are within the limits: their differences are consistent with chance.")
+        )
+    return out
