@@ -125,7 +125,8 @@ LAST = [
 TEAM_ROLES = ["executive_sponsor", "change_leader", "data_lead", "clinician_champion", "member"]
 AGENCY_ROLES = ["executive_sponsor", "change_leader", "data_lead", "member"]
 
-_people_counter = iter(range(1000))
+# Starts at 1: index 0 would make a second Dana Morgan beside the named demo data lead.
+_people_counter = iter(range(1, 1000))
 
 
 def _member(team_slug: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -102,8 +102,9 @@ class Command(BaseCommand):
                 name=spec["name"],
                 joined_on=collaborative.start_on,
             )
+        # Noon, so the date reads the same in every demo person's time zone.
         start = timezone.make_aware(
-            timezone.datetime.combine(collaborative.start_on, timezone.datetime.min.time())
+            datetime.combine(collaborative.start_on, time(12)), timezone.get_fixed_timezone(0)
         )
         for email, role in spec["members"]:
             if not TeamMembership.all_objects.filter(team=team, user=users[email]).exists():
@@ -132,5 +133,8 @@ class Command(BaseCommand):
                     team=team, user=user, role=new_role, started_at=changed_at
                 )
         if spec.get("coach"):
-            team.assign_coach(users[spec["coach"]])
+            assignment = team.assign_coach(users[spec["coach"]])
+            if assignment.started_at > start:
+                assignment.started_at = start
+                assignment.save(update_fields=["started_at"])
         return team
