@@ -14,6 +14,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from convene.lib.audit import AuditedModel
+
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -105,7 +107,7 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         return self.get(token_hash=_hash_token(token))
 
 
-class Invitation(models.Model):
+class Invitation(AuditedModel):
     """An e-mailed offer of a role in a collaborative or on one of its teams.
 
     Only a hash of the token is kept: the link in the e-mail is the one copy of it.
@@ -149,6 +151,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.role_label}"
+
+    @property
+    def audit_collaborative_id(self) -> int | None:
+        return self.collaborative_id
 
     @classmethod
     def issue(cls, **fields: Any) -> tuple[Invitation, str]:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     AuditEvent,
@@ -28,6 +29,8 @@ class SoftDeleteAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SoftDeleteAdmin):
+    # A website typed without a scheme is taken as https, as Django 6 will do.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "city", "region"]
     list_filter = ["kind"]
     search_fields = ["name", "city"]

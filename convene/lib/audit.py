@@ -17,6 +17,8 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 _actor_id: contextvars.ContextVar[int | None] = contextvars.ContextVar("audit_actor", default=None)
@@ -134,3 +136,23 @@ def record(
         before=before,
         after=after,
     )
+
+
+@receiver(m2m_changed)
+def _record_many_to_many(
+    sender: Any, instance: Any, action: str, pk_set: set[Any] | None, **kwargs: Any
+) -> None:
+    """Adding or removing links (a peer group's teams) is a change like any other."""
+    if not isinstance(instance, AuditedModel) or not pk_set:
+        return
+    if action not in {"post_add", "post_remove"}:
+        return
+    field = next(
+        (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender),
+        "links",
+    )
+    ids = sorted(pk_set)
+    if action == "post_add":
+        record(instance, "update", {field: None}, {field: {"added": ids}})
+    else:
+        record(instance, "update", {field: {"removed": ids}}, {field: None})

@@ -74,3 +74,24 @@ def test_bad_filter_values_are_reported_not_fatal(client, world):
     response = client.get(url, {"since": "not a date", "actor": "abc"})
     assert response.status_code == 200
     assert "Some filters are not valid" in response.content.decode()
+
+
+def test_peer_group_team_changes_are_audited(client, world, group):
+    client.force_login(world.host)
+    url = reverse("collaboratives:edit-group", args=[world.collaborative.pk, group.pk])
+    client.post(url, {"name": "Riverton", "basis": "Region", "teams": [world.team_a.pk]})
+    event = AuditEvent.objects.filter(object_type="collaboratives.peergroup").first()
+    assert event.before == {"teams": {"removed": [world.team_b.pk]}}
+    assert event.actor == world.host
+
+
+def test_invitations_are_audited_without_their_token(client, world):
+    client.force_login(world.host)
+    client.post(
+        reverse("collaboratives:invite", args=[world.collaborative.pk]),
+        {"email": "guest@example.test", "role": "faculty"},
+    )
+    event = AuditEvent.objects.get(object_type="accounts.invitation")
+    assert event.after["email"] == "guest@example.test"
+    assert "token_hash" not in event.after
+    assert event.collaborative == world.collaborative
