@@ -22,11 +22,14 @@ def superuser(world):
 def test_admin_pages_open_for_every_model(client, superuser, model):
     client.force_login(superuser)
     info = (model._meta.app_label, model._meta.model_name)
-    assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+    assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
     first = model._default_manager.first() if hasattr(model, "_default_manager") else None
     if first is not None:
-        assert client.get(reverse("admin:%s_%s_change" % info, args=[first.pk])).status_code == 200
-    add = client.get(reverse("admin:%s_%s_add" % info))
+        assert (
+            client.get(reverse("admin:{}_{}_change".format(*info), args=[first.pk])).status_code
+            == 200
+        )
+    add = client.get(reverse("admin:{}_{}_add".format(*info)))
     assert add.status_code in (200, 403)  # the audit log cannot be added to
 
 
