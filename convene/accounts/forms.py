@@ -38,7 +38,13 @@ class ProfileForm(Styled, forms.ModelForm):
 class SignUpForm(Styled, forms.ModelForm):
     """Creates the account of a person accepting an invitation."""
 
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    # The page's script replaces UTC with the browser's own zone where it can.
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        initial="UTC",
+        widget=forms.Select(attrs={"data-guess-time-zone": ""}),
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

@@ -140,6 +140,7 @@ def edit_collaborative(request: HttpRequest, collaborative_id: int) -> HttpRespo
         CollaborativeSettingsForm,
         "collaboratives/edit.html",
         _("Settings saved."),
+        "collaboratives:overview",
     )
 
 
@@ -150,6 +151,7 @@ def _versioned_edit(
     form_class: Any,
     template: str,
     saved_message: str,
+    next_page: str,
 ) -> HttpResponse:
     form = form_class(request.POST or None, instance=collaborative)
     conflict = False
@@ -157,7 +159,7 @@ def _versioned_edit(
         fields = [name for name in form.fields if name != "version"]
         if collaborative.save_with_version(form.cleaned_data["version"], fields):
             messages.success(request, saved_message)
-            return redirect("collaboratives:overview", collaborative.pk)
+            return redirect(next_page, collaborative.pk)
         # Someone saved in between: show their values beside what this person typed.
         conflict = True
         current = Collaborative.objects.get(pk=collaborative.pk)
@@ -231,6 +233,7 @@ def edit_charter(request: HttpRequest, collaborative_id: int) -> HttpResponse:
         CharterForm,
         "collaboratives/edit_charter.html",
         _("Charter saved."),
+        "collaboratives:charter",
     )
 
 

@@ -154,3 +154,10 @@ def test_withdrawn_invitation_cannot_be_used_and_resend_issues_a_fresh_link(clie
     second_link = _link_from(mail.outbox[-1])
     assert second_link != first_link
     assert client.get(second_link).status_code == 200
+
+
+def test_sign_up_starts_from_utc_and_guesses_the_browser_zone(client, world):
+    _invite_to_team(client, world)
+    page = client.get(_link_from(mail.outbox[0])).content.decode()
+    assert '<option value="UTC" selected>' in page
+    assert "guess-time-zone.js" in page

@@ -1,0 +1,102 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"Debian's Chromium is not installed at {CHROMIUM}")
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API keeps an event loop running in the test thread, so the ORM refuses
+    every call with SynchronousOnlyOperation unless told otherwise.
+
+    Set here, when the first browser test starts, rather than when this file is imported:
+    pytest imports it for the ``-m "not browser"`` run too, and the variable would leak into
+    that run's subprocesses (``manage.py check --deploy`` rejects it).
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en"}
+
+
+@pytest.fixture
+def world(transactional_db: Any, live_server: Any) -> Any:
+    """The shared personas, in a database the live server's thread can see."""
+    from tests.conftest import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def login(live_server: Any) -> Callable[[Any, Any], None]:
+    """Sign a person in by handing the browser a session made with Django's test client."""
+    from django.conf import settings
+    from django.test import Client
+
+    def login(context: Any, user: Any) -> None:
+        client = Client()
+        client.force_login(user)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return login
+
+
+@pytest.fixture
+def page(context: Any) -> Iterator[Any]:
+    """pytest-playwright's page, with a shorter wait: every page here is served locally."""
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    page.close()

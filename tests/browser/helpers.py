@@ -1,0 +1,71 @@
+"""What the browser tests share: the accessibility check and the screenshots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+SHOTS = Path("/tmp/convene-shots")  # noqa: S108 (outside the repository on purpose)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page: Any) -> None:
+    """Fail with a readable list if axe-core finds WCAG 2.1 A/AA violations on the page."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+                count: v.nodes.length,
+            }));
+        }""",
+        WCAG,
+    )
+    if results:
+        lines = [f"{len(results)} accessibility violation(s) on {page.url}:"]
+        for v in results:
+            lines.append(f"- {v['id']} ({v['impact']}): {v['help']} [{v['count']} node(s)]")
+            lines += [f"    {target}" for target in v["targets"]]
+        raise AssertionError("\n".join(lines))
+
+
+def assert_no_sideways_scroll(page: Any) -> None:
+    """Fail if the page is wider than the window, naming the elements that stick out."""
+    width = page.evaluate("document.documentElement.clientWidth")
+    if page.evaluate("document.documentElement.scrollWidth") <= width:
+        return
+    culprits = page.evaluate(
+        """(width) => [...document.body.querySelectorAll("*")]
+            .filter(e => e.getBoundingClientRect().right > width + 1)
+            .slice(0, 5)
+            .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`)""",
+        width,
+    )
+    raise AssertionError(f"{page.url} scrolls sideways at {width} px: {culprits}")
+
+
+def shoot(page: Any, name: str) -> None:
+    """Save the whole page at desktop and phone widths, to look at after the run."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    current = page.viewport_size
+    try:
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(size)
+            page.screenshot(path=str(SHOTS / f"{slug}-{label}.png"), full_page=True)
+        assert_no_sideways_scroll(page)
+    finally:
+        page.set_viewport_size(current)
+
+
+def check_page(page: Any, name: str) -> None:
+    """The accessibility check, the screenshots and the phone-width check a main page gets."""
+    assert_accessible(page)
+    shoot(page, name)
