@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "convene.accounts",
     "convene.collaboratives",
+    "convene.measures",
 ]
 
 MIDDLEWARE = [

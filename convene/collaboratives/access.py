@@ -51,6 +51,12 @@ POLICY: dict[str, frozenset[str]] = {
     "manage_team": frozenset({HOST}),
     "view_groups": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
     "manage_groups": frozenset({HOST}),
+    "view_measures": EVERY_PARTICIPANT,
+    "edit_measures": frozenset({HOST, PLANNING}),
+    # A team's own numbers and reports: its members write them, host admins can correct.
+    "view_team_data": frozenset({HOST, PLANNING, FACULTY, ASSIGNED_COACH, OWN_TEAM}),
+    "enter_team_data": frozenset({HOST, OWN_TEAM}),
+    "reopen_report": frozenset({HOST}),
     "view_audit": frozenset({HOST}),
     "restore": frozenset({HOST}),
 }

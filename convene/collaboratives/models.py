@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from convene.lib.audit import AuditedModel
 from convene.lib.softdelete import AliveManager, SoftDeletable
+from convene.lib.versioning import save_if_unchanged
 
 
 class CollaborativeRole(models.TextChoices):
@@ -165,13 +166,7 @@ class Collaborative(AuditedModel, SoftDeletable):
 
     def save_with_version(self, expected_version: int, fields: list[str]) -> bool:
         """Save ``fields`` only if nobody saved since ``expected_version`` was read."""
-        with transaction.atomic():
-            stored = Collaborative.objects.select_for_update().only("version").get(pk=self.pk)
-            if stored.version != expected_version:
-                return False
-            self.version = expected_version + 1
-            self.save(update_fields=[*fields, "version", "updated_at"])
-        return True
+        return save_if_unchanged(self, expected_version, fields)
 
 
 class CharterDecision(AuditedModel, SoftDeletable):

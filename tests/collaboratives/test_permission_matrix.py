@@ -7,6 +7,7 @@ to the policy that is not also a decision about this table makes the test fail.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,6 +19,13 @@ from convene.collaboratives.models import (
     CollaborativeRole,
     PeerGroup,
     TeamMembership,
+)
+from convene.measures.models import (
+    Metric,
+    Report,
+    ReportingSchedule,
+    Stratification,
+    Value,
 )
 
 from ..conftest import PERSONAS, World, build_world
@@ -159,6 +167,112 @@ CASES: list[tuple[str, str, Args | None, Callable[[World], dict] | None, str]] =
     ),
 ]
 
+
+def _metric(w: World) -> dict[str, Any]:
+    metric, _created = Metric.objects.get_or_create(
+        collaborative=w.collaborative,
+        short_name="BP control",
+        defaults={
+            "name": "Blood-pressure control",
+            "conceptual_definition": "Share controlled",
+            "kind": "proportion",
+            "denominator": "Adults with hypertension",
+            "direction": "up",
+        },
+    )
+    return {**_c(w), "metric_id": metric.pk}
+
+
+def _stratification(w: World) -> dict[str, Any]:
+    stratification = Stratification.objects.create(collaborative=w.collaborative, name="Age")
+    return {**_c(w), "stratification_id": stratification.pk}
+
+
+METRIC_FORM = {
+    "name": "No-show rate",
+    "short_name": "No-shows",
+    "category": "core",
+    "is_required": "on",
+    "kind": "proportion",
+    "direction": "down",
+    "conceptual_definition": "Missed appointments",
+    "numerator": "Missed",
+    "denominator": "Booked",
+}
+
+CASES += [
+    ("measures:metrics", "get", _c, None, EVERYONE_IN),
+    ("measures:metric", "get", _metric, None, EVERYONE_IN),
+    ("measures:new-metric", "get", _c, None, PLANNERS),
+    ("measures:new-metric", "post", _c, lambda w: METRIC_FORM, PLANNERS),
+    ("measures:edit-metric", "get", _metric, None, PLANNERS),
+    ("measures:delete-metric", "post", _metric, None, PLANNERS),
+    ("measures:library", "get", _c, None, PLANNERS),
+    ("measures:schedule", "get", _c, None, EVERYONE_IN),
+    ("measures:new-stratification", "get", _c, None, PLANNERS),
+    (
+        "measures:new-stratification",
+        "post",
+        _c,
+        lambda w: {"name": "Payer", "strata": "Medicaid\nOther"},
+        PLANNERS,
+    ),
+    ("measures:delete-stratification", "post", _stratification, None, PLANNERS),
+]
+
+TEAM_A_WRITERS = "in ok  403 403 403 403 ok  ok  ok  ok  ok  403 404 ok"
+
+
+def _period(w: World) -> Any:
+    schedule, _created = ReportingSchedule.objects.get_or_create(
+        collaborative=w.collaborative, defaults={"first_period_on": date(2026, 1, 1)}
+    )
+    schedule.sync_periods()
+    return w.collaborative.periods.first()
+
+
+def _cell(w: World) -> dict[str, Any]:
+    metric_id = _metric(w)["metric_id"]
+    return {**_t(w), "metric_id": metric_id, "period_id": _period(w).pk}
+
+
+def _report(w: World) -> dict[str, Any]:
+    period = _period(w)
+    return {**_t(w), "period_id": period.pk}
+
+
+def _submitted(w: World) -> dict[str, Any]:
+    period = _period(w)
+    report, _created = Report.objects.get_or_create(team=w.team_a, period=period)
+    report.submit(w.data_lead, None)
+    return {**_t(w), "period_id": period.pk}
+
+
+def _value(w: World) -> dict[str, Any]:
+    cell = _cell(w)
+    value, _created = Value.objects.get_or_create(
+        team=w.team_a,
+        metric_id=cell["metric_id"],
+        period_id=cell["period_id"],
+        defaults={"numerator": 5, "denominator": 10},
+    )
+    return {**_t(w), "value_id": value.pk}
+
+
+CASES += [
+    ("measures:team-data", "get", _t, None, TEAM_A_READERS),
+    (
+        "measures:save-cell",
+        "post",
+        _cell,
+        lambda w: {"numerator": "5", "denominator": "10"},
+        TEAM_A_WRITERS,
+    ),
+    ("measures:period-report", "get", _report, None, TEAM_A_READERS),
+    ("measures:reopen-report", "post", _submitted, None, HOST_ONLY),
+    ("measures:value-history", "get", _value, None, TEAM_A_READERS),
+]
+
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
 
 
@@ -170,7 +284,9 @@ def _parse(expectations: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
-    ("name", "method", "args", "data", "expectations"), CASES, ids=[c[0] for c in CASES]
+    ("name", "method", "args", "data", "expectations"),
+    CASES,
+    ids=[f"{c[0]}-{c[1]}" for c in CASES],
 )
 def test_permission(client, db, persona, name, method, args, data, expectations) -> None:
     world = build_world()
@@ -192,8 +308,9 @@ def test_permission(client, db, persona, name, method, args, data, expectations)
 
 def test_wrong_method_is_refused(client, world) -> None:
     client.force_login(world.host)
+    pages = {case[0] for case in CASES if case[1] == "get"}
     for name, method, args, _data, _exp in CASES:
-        if method != "post":
+        if method != "post" or name in pages:
             continue
         url = reverse(name, kwargs=args(world) if args else None)
         assert client.get(url).status_code == 405, name
@@ -210,8 +327,9 @@ def _collect(resolver: URLResolver, namespace: str = "") -> set[str]:
     return names
 
 
-def test_every_collaborative_url_is_in_the_matrix() -> None:
-    app_urls = {name for name in _collect(get_resolver()) if name.startswith("collaboratives:")}
+def test_every_app_url_is_in_the_matrix() -> None:
+    apps = ("collaboratives:", "measures:")
+    app_urls = {name for name in _collect(get_resolver()) if name.startswith(apps)}
     assert app_urls == {case[0] for case in CASES}
 
 

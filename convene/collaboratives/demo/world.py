@@ -303,6 +303,13 @@ COLLABORATIVES: list[dict[str, Any]] = [
                 ],
             },
         ],
+        "metrics": [
+            ("bp-control", {"goal": 70, "goal_date": date(2026, 12, 31)}, "Age group"),
+            ("bp-measured-correctly", {"goal": 90}, None),
+            ("hypotension", {}, None),
+        ],
+        "strata": {"Age group": ["18–44", "45–64", "65–85"]},
+        "schedule": {"first_period_on": date(2025, 1, 1), "baseline_periods": 12},
         "pending_invitations": [
             (f"new.faculty{D}", FACULTY, None),
             (f"new.member.eastside{D}", "member", "Eastside Family Health Center team"),
@@ -359,6 +366,12 @@ COLLABORATIVES: list[dict[str, Any]] = [
             (date(2026, 1, 20), "Measure time to move-in from referral date, not from intake."),
         ],
         "teams": REHOUSING_TEAMS,
+        "metrics": [
+            ("referral-to-housing", {"goal": 45, "goal_date": date(2027, 2, 28)}, None),
+            ("housing-retention", {"goal": 80}, None),
+        ],
+        "strata": {},
+        "schedule": {"first_period_on": date(2025, 3, 1), "baseline_periods": 12},
         "groups": [
             {
                 "name": "Family shelters",

@@ -82,6 +82,7 @@ class Command(BaseCommand):
                 defaults={"basis": group_spec["basis"], "coach": users.get(group_spec["coach"])},
             )
             group.teams.add(*[teams[name] for name in group_spec["teams"]])
+        self._measures(collaborative, spec)
         for email, role, team_name in spec.get("pending_invitations", []):
             if not Invitation.objects.filter(collaborative=collaborative, email=email).exists():
                 Invitation.issue(
@@ -91,6 +92,38 @@ class Command(BaseCommand):
                     role=role,
                     invited_by=users[spec["roles"][0][0]],
                 )
+
+    def _measures(self, collaborative: Collaborative, spec: dict[str, Any]) -> None:
+        from convene.measures.demo import load_values
+        from convene.measures.library import library_fields
+        from convene.measures.models import Metric, ReportingSchedule, Stratification, Stratum
+
+        strata = {}
+        for name, groups in spec.get("strata", {}).items():
+            stratification, _created = Stratification.objects.get_or_create(
+                collaborative=collaborative, name=name
+            )
+            for position, group in enumerate(groups):
+                Stratum.objects.get_or_create(
+                    stratification=stratification, name=group, defaults={"position": position}
+                )
+            strata[name] = stratification
+        for position, (key, extra, strata_name) in enumerate(spec.get("metrics", [])):
+            fields = library_fields(key)
+            if not collaborative.metrics.filter(short_name=fields["short_name"]).exists():
+                metric = Metric(collaborative=collaborative, position=position, **fields, **extra)
+                metric.stratification = strata.get(strata_name)
+                metric.full_clean()
+                metric.save()
+        if (
+            "schedule" in spec
+            and not ReportingSchedule.objects.filter(collaborative=collaborative).exists()
+        ):
+            ReportingSchedule.objects.create(
+                collaborative=collaborative, **spec["schedule"]
+            ).sync_periods()
+        # Each team's data lead "entered" its figures.
+        load_values(collaborative)
 
     def _team(self, collaborative: Collaborative, spec: dict[str, Any], users: dict) -> Team:
         organisation = self._organisation(spec["organisation"])

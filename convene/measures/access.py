@@ -1,0 +1,36 @@
+"""Lookups of measures objects, through the collaborative's policy."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from convene.collaboratives.access import Access, collaborative_for
+
+from .models import Metric, Stratification
+
+
+def metric_for(
+    request: HttpRequest, collaborative_id: int, metric_id: int, action: str = "view_measures"
+) -> tuple[Metric, Access]:
+    collaborative, access = collaborative_for(request, collaborative_id, action)
+    metric = (
+        Metric.objects.filter(pk=metric_id, collaborative=collaborative, team__isnull=True)
+        .select_related("stratification")
+        .first()
+    )
+    if metric is None:
+        raise Http404
+    metric.collaborative = collaborative
+    return metric, access
+
+
+def stratification_for(
+    request: HttpRequest, collaborative_id: int, stratification_id: int
+) -> tuple[Stratification, Access]:
+    collaborative, access = collaborative_for(request, collaborative_id, "edit_measures")
+    stratification = Stratification.objects.filter(
+        pk=stratification_id, collaborative=collaborative
+    ).first()
+    if stratification is None:
+        raise Http404
+    return stratification, access

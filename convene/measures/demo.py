@@ -1,0 +1,150 @@
+"""Believable monthly figures for the demo teams.
+
+Each team has its own size and starting level; some teams improve after the month they
+start testing changes, others do not; there is noise, one late report and one missing month.
+Figures are drawn from a seeded generator, so every run of the demo shows the same story.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from convene.collaboratives.models import Collaborative
+
+from .models import Metric, Report, Value
+
+NARRATIVES = [
+    {
+        "changes_tested": "Repeat the reading after five quiet minutes when the first is high.",
+        "improvements": "More repeat readings recorded; fewer patients flagged as uncontrolled.",
+        "challenges": "Front desk short-staffed on Mondays.",
+    },
+    {
+        "changes_tested": "Standing order for nurses to adjust medicine under the protocol.",
+        "improvements": "Follow-up visits booked before the patient leaves.",
+        "challenges": "Two prescribers still unsure about the protocol.",
+        "support_requested": "A call with faculty about titration steps.",
+    },
+    {
+        "changes_tested": "Landlord liaison calls every unit listed in the week.",
+        "improvements": "Three new landlords signed on.",
+        "challenges": "Rents rising faster than subsidy limits.",
+    },
+]
+
+
+def _noon(day: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)), timezone.get_fixed_timezone(0))
+
+
+def _binomial(rng: random.Random, n: int, p: float) -> int:
+    # Normal approximation is plenty for a demo and fast for clinic-sized denominators.
+    p = min(max(p, 0.001), 0.999)
+    draw = rng.gauss(n * p, math.sqrt(n * p * (1 - p)))
+    return int(min(max(round(draw), 0), n))
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    limit, k, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def load_values(collaborative: Collaborative) -> int:
+    """Fill in figures and reports for every team that has none yet. Returns rows added."""
+    today = timezone.localdate()
+    periods = [p for p in collaborative.periods.order_by("starts_on") if p.due_on < today]
+    metrics = list(collaborative.metrics.filter(team__isnull=True).select_related("stratification"))
+    values: list[Value] = []
+    reports: list[Report] = []
+    for index, team in enumerate(collaborative.teams.order_by("pk")):
+        if Value.objects.filter(team=team).exists():
+            continue
+        rng = random.Random(f"{collaborative.name}/{team.name}")
+        lead = team.memberships.current().filter(role="data_lead").first()
+        by = lead.user if lead else None
+        improves = index % 4 != 3  # most teams improve; one in four does not
+        change_at = rng.randint(11, 14)  # the month the team starts testing changes
+        size = rng.randint(250, 1100)
+        missing = index == 2 and len(periods) > 8  # one team skips a month
+        for position, period in enumerate(periods):
+            if missing and position == len(periods) - 4:
+                continue
+            progress = 0.0
+            if improves and position >= change_at:
+                progress = min(1.0, (position - change_at + 1) / 5)
+            for metric in metrics:
+                values += _figures(rng, team, metric, period, size, progress, by)
+            late = index == 1 and position == len(periods) - 2
+            reports.append(_report(rng, team, period, late, by))
+    Value.objects.bulk_create(values)
+    Report.objects.bulk_create(reports)
+    return len(values)
+
+
+def _figures(
+    rng: random.Random, team: Any, metric: Metric, period: Any, size: int, progress: float, by: Any
+) -> list[Value]:
+    common = {
+        "team": team,
+        "metric": metric,
+        "period": period,
+        "updated_by": by,
+        "updated_at": _noon(period.due_on - timedelta(days=3)),
+    }
+    kind = metric.kind
+    if kind == Metric.Kind.PROPORTION:
+        low = 0.55 + rng.uniform(-0.05, 0.04) if metric.direction == "up" else 0.22
+        gain = 0.14 if metric.direction == "up" else -0.08
+        if metric.short_name == "BP technique":
+            low, gain, size = 0.45, 0.4, 10
+        if metric.short_name == "Retention 6 m":
+            size = rng.randint(8, 25)
+        p = low + gain * progress
+        if metric.stratification_id:
+            strata = list(metric.stratification.strata.all())
+            shares = [0.3, 0.4, 0.3][: len(strata)] or [1.0]
+            rows = []
+            for offset, (stratum, share) in enumerate(zip(strata, shares, strict=False)):
+                n = max(5, int(size * share))
+                # The youngest group starts furthest from goal: the gap strata reveal.
+                gap = -0.12 if offset == 0 else 0.03 * offset
+                rows.append(
+                    Value(
+                        **common,
+                        stratum=stratum,
+                        numerator=_binomial(rng, n, p + gap),
+                        denominator=n,
+                    )
+                )
+            return rows
+        return [Value(**common, numerator=_binomial(rng, size, p), denominator=size)]
+    if kind == Metric.Kind.COUNT:
+        return [Value(**common, numerator=_poisson(rng, 3 + 1.5 * progress))]
+    if kind == Metric.Kind.CONTINUOUS:
+        level = 94 - 42 * progress if metric.direction == "down" else 20 + 10 * progress
+        figure = max(1.0, rng.gauss(level, level * 0.12))
+        return [Value(**common, numerator=Decimal(str(round(figure, 1))))]
+    return []
+
+
+def _report(rng: random.Random, team: Any, period: Any, late: bool, by: Any) -> Report:
+    narrative = rng.choice(NARRATIVES) if rng.random() < 0.6 else {}
+    submitted = period.due_on + timedelta(days=9 if late else -rng.randint(0, 6))
+    return Report(
+        team=team,
+        period=period,
+        status=Report.Status.SUBMITTED,
+        submitted_at=_noon(submitted),
+        submitted_by=by,
+        is_late=late,
+        **narrative,
+    )

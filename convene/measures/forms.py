@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from convene.collaboratives.forms import DATE
+from convene.lib.forms import Styled
+
+from .models import Metric, ReportingSchedule, Stratification
+
+TEXT = forms.Textarea(attrs={"rows": 2})
+
+
+class MetricForm(Styled, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Metric
+        fields = [
+            "name",
+            "short_name",
+            "category",
+            "is_required",
+            "kind",
+            "rate_per",
+            "unit",
+            "direction",
+            "goal",
+            "goal_date",
+            "conceptual_definition",
+            "operational_definition",
+            "numerator",
+            "denominator",
+            "inclusions",
+            "exclusions",
+            "data_source",
+            "sampling",
+            "changes_measured",
+            "stratification",
+            "chart",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "direction": forms.RadioSelect,
+            "goal_date": DATE,
+            "conceptual_definition": TEXT,
+            "operational_definition": forms.Textarea(attrs={"rows": 3}),
+            "numerator": TEXT,
+            "denominator": TEXT,
+            "inclusions": TEXT,
+            "exclusions": TEXT,
+            "sampling": TEXT,
+            "changes_measured": TEXT,
+        }
+
+    def __init__(self, *args: Any, collaborative: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.collaborative = collaborative
+        # Radio buttons need no empty "---------" choice: one must be picked.
+        self.fields["kind"].choices = Metric.Kind.choices
+        self.fields["direction"].choices = Metric.Direction.choices
+        self.fields["stratification"].queryset = collaborative.stratifications.all()
+        self.fields["stratification"].empty_label = _("No strata: report the total only")
+        self.fields["chart"].required = False
+        self.fields["chart"].choices = [
+            ("", _("The usual chart for the type")),
+            *Metric.Chart.choices,
+        ]
+        self.fields["chart"].help_text = _(
+            "P for proportions, U for rates, C for counts, I for continuous values, T or G for "
+            "rare events."
+        )
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def clean_short_name(self) -> str:
+        short_name = self.cleaned_data["short_name"].strip()
+        clash = Metric.objects.filter(
+            collaborative=self.instance.collaborative,
+            team__isnull=True,
+            short_name__iexact=short_name,
+        ).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Another metric already has this short name."))
+        return short_name
+
+
+class ScheduleForm(Styled, forms.ModelForm):
+    class Meta:
+        model = ReportingSchedule
+        fields = ["frequency", "first_period_on", "baseline_periods", "due_days", "grace_days"]
+        widgets = {"first_period_on": DATE, "frequency": forms.RadioSelect}
+
+    def clean_first_period_on(self) -> Any:
+        first = self.cleaned_data["first_period_on"]
+        collaborative = self.instance.collaborative
+        if first > collaborative.end_on:
+            raise forms.ValidationError(
+                _("The first period must start before the collaborative ends.")
+            )
+        return first
+
+
+class StratificationForm(Styled, forms.ModelForm):
+    strata = forms.CharField(
+        label=_("Groups, one per line"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("For example: 18–44, 45–64, 65 and over. Together they must cover everyone."),
+    )
+
+    class Meta:
+        model = Stratification
+        fields = ["name"]
+
+    def clean_strata(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data["strata"].splitlines() if line.strip()]
+        if len(names) < 2:
+            raise forms.ValidationError(_("Give at least two groups."))
+        if len({name.lower() for name in names}) != len(names):
+            raise forms.ValidationError(_("Each group may appear only once."))
+        return names
+
+
+class NarrativeForm(Styled, forms.ModelForm):
+    class Meta:
+        from .models import Report
+
+        model = Report
+        fields = Report.NARRATIVE
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Report.NARRATIVE}

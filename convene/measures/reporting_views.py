@@ -1,0 +1,348 @@
+"""A team's reporting: the grid of numbers, the period report, submission and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from convene.collaboratives.access import team_for
+
+from .entry import check_entry, save_entry
+from .forms import NarrativeForm
+from .grid import Cell, history_of, metrics_for, team_grid
+from .models import (
+    Metric,
+    Report,
+    ReportingPeriod,
+    ReportingSchedule,
+    ReportRevision,
+    Stratum,
+    Value,
+)
+
+
+def _period_of(team: Any, period_id: int) -> ReportingPeriod:
+    return get_object_or_404(ReportingPeriod, pk=period_id, collaborative_id=team.collaborative_id)
+
+
+def _metric_of(team: Any, metric_id: int) -> Metric:
+    metric = Metric.objects.filter(pk=metric_id, collaborative_id=team.collaborative_id).first()
+    if metric is None or (metric.team_id and metric.team_id != team.pk):
+        raise Http404
+    return metric
+
+
+def _is_locked(team: Any, period: ReportingPeriod) -> bool:
+    return Report.objects.filter(team=team, period=period, status=Report.Status.SUBMITTED).exists()
+
+
+@login_required
+def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    metrics, rows = team_grid(team)
+    return render(
+        request,
+        "measures/team_data.html",
+        {
+            "collaborative": team.collaborative,
+            "team": team,
+            "access": access,
+            "metrics": metrics,
+            "rows": list(reversed(rows)),
+            "can_enter": access.can("enter_team_data", team),
+        },
+    )
+
+
+@require_POST
+@login_required
+def save_cell(
+    request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int, period_id: int
+) -> HttpResponse:
+    """Save one grid cell. Answers htmx with the cell's status; others go back to the grid."""
+    team, _access = team_for(request, collaborative_id, team_id, "enter_team_data")
+    metric = _metric_of(team, metric_id)
+    period = _period_of(team, period_id)
+    if metric.stratification_id:
+        raise PermissionDenied  # strata are entered on the period's page
+    value = Value.objects.filter(team=team, metric=metric, period=period, stratum=None).first()
+    numerator = request.POST.get("numerator")
+    denominator = request.POST.get("denominator") if metric.has_denominator else None
+    state, message = "saved", ""
+    if _is_locked(team, period):
+        state, message = "error", _("This period is submitted and locked.")
+    else:
+        check = check_entry(metric, numerator, denominator, history_of(team, metric, period))
+        waiting = metric.has_denominator and (bool(numerator) != bool(denominator))
+        if (
+            check.errors
+            and waiting
+            and not any(e for e in check.errors if "numerator and" not in e)
+        ):
+            state = "waiting"
+        elif check.errors:
+            state, message = "error", " ".join(check.errors)
+        elif check.warning and request.POST.get("confirm") != "1":
+            state, message = "confirm", check.warning
+        else:
+            version = request.POST.get("version")
+            expected = int(version) if version and version.isdigit() else None
+            value, saved = save_entry(
+                team=team,
+                metric=metric,
+                period=period,
+                stratum=None,
+                check=check,
+                by=request.user,
+                expected_version=expected,
+            )
+            if not saved:
+                state = "conflict"
+                message = _(
+                    "Someone else changed this figure. The saved figures are shown; "
+                    "enter yours again if they should replace them."
+                )
+    cell = Cell(metric, period, value, locked=_is_locked(team, period))
+    context = {
+        "cell": cell,
+        "team": team,
+        "collaborative": team.collaborative,
+        "state": state,
+        "message": message,
+        "numerator": numerator,
+        "denominator": denominator,
+    }
+    if request.htmx:
+        return render(request, "measures/_cell_status.html", context)
+    level = messages.success if state == "saved" else messages.error
+    level(request, message or _("Saved."))
+    return redirect("measures:team-data", collaborative_id, team_id)
+
+
+@login_required
+def period_report(
+    request: HttpRequest, collaborative_id: int, team_id: int, period_id: int
+) -> HttpResponse:
+    """One period: every metric (by strata where defined), notes, exclusions, the narrative."""
+    team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    period = _period_of(team, period_id)
+    report = Report.objects.filter(team=team, period=period).first() or Report(
+        team=team, period=period
+    )
+    can_enter = access.can("enter_team_data", team) and not report.is_locked
+    lines = _lines(team, period)
+    form = NarrativeForm(instance=report, prefix="report")
+    if request.method == "POST":
+        if not can_enter:
+            raise PermissionDenied
+        form = NarrativeForm(request.POST, instance=report, prefix="report")
+        outcome = _save_period(request, team, period, report, form, lines)
+        if outcome is not None:
+            return outcome
+    return render(
+        request,
+        "measures/period_report.html",
+        {
+            "collaborative": team.collaborative,
+            "team": team,
+            "access": access,
+            "period": period,
+            "report": report,
+            "lines": lines,
+            "form": form,
+            "can_enter": can_enter,
+            "can_reopen": report.is_locked and access.can("reopen_report", team),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _lines(team: Any, period: ReportingPeriod) -> list[dict[str, Any]]:
+    """One line per metric, or per stratum of a stratified metric, with its stored value."""
+    metrics = metrics_for(team)
+    values = {
+        (v.metric_id, v.stratum_id): v
+        for v in Value.objects.filter(team=team, period=period).select_related("stratum")
+    }
+    strata: dict[int, list[Stratum]] = {}
+    for stratum in Stratum.objects.filter(
+        stratification_id__in={m.stratification_id for m in metrics if m.stratification_id}
+    ):
+        strata.setdefault(stratum.stratification_id, []).append(stratum)
+    lines = []
+    for metric in metrics:
+        groups = strata.get(metric.stratification_id, []) if metric.stratification_id else []
+        for stratum in groups or [None]:
+            value = values.get((metric.pk, stratum.pk if stratum else None))
+            lines.append(_line(metric, stratum, value))
+        if groups:
+            lines.append(_total_line(metric, lines[-len(groups) :]))
+    return lines
+
+
+def _line(metric: Metric, stratum: Stratum | None, value: Value | None) -> dict[str, Any]:
+    return {
+        "key": f"{metric.pk}-{stratum.pk if stratum else 0}",
+        "metric": metric,
+        "stratum": stratum,
+        "value": value,
+        "numerator": value.numerator if value else "",
+        "denominator": value.denominator if value else "",
+        "note": value.note if value else "",
+        "is_excluded": value.is_excluded if value else False,
+        "exclusion_reason": value.exclusion_reason if value else "",
+        "errors": [],
+        "warning": "",
+    }
+
+
+def _total_line(metric: Metric, strata_lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """The read-only total of a stratified metric: always the sum of its strata."""
+    stored = [line["value"] for line in strata_lines if line["value"] is not None]
+    numerators = [v.numerator for v in stored if v.numerator is not None]
+    denominators = [v.denominator for v in stored if v.denominator is not None]
+    return {
+        "key": f"{metric.pk}-total",
+        "metric": metric,
+        "is_total": True,
+        "numerator": sum(numerators) if numerators else "",
+        "denominator": sum(denominators) if denominators else "",
+    }
+
+
+def _save_period(
+    request: HttpRequest,
+    team: Any,
+    period: ReportingPeriod,
+    report: Report,
+    form: NarrativeForm,
+    lines: list[dict[str, Any]],
+) -> HttpResponse | None:
+    """Check every line; save all or nothing. Returns a redirect, or None to re-render."""
+    post = request.POST
+    confirmed = post.get("confirm_unusual") == "1"
+    checks = []
+    problems = False
+    for line in lines:
+        if line.get("is_total"):
+            continue
+        key = line["key"]
+        line["numerator"] = post.get(f"n-{key}", "")
+        line["denominator"] = post.get(f"d-{key}", "")
+        line["note"] = post.get(f"note-{key}", "")[:300]
+        line["is_excluded"] = post.get(f"x-{key}") == "on"
+        line["exclusion_reason"] = post.get(f"why-{key}", "")[:300]
+        metric = line["metric"]
+        check = check_entry(
+            metric,
+            line["numerator"],
+            line["denominator"] if metric.has_denominator else None,
+            history_of(team, metric, period) if line["stratum"] is None else [],
+        )
+        line["errors"] = list(check.errors)
+        if line["is_excluded"] and not line["exclusion_reason"].strip():
+            line["errors"].append(_("Say why the value is excluded."))
+        line["warning"] = check.warning
+        problems |= bool(line["errors"]) or (bool(check.warning) and not confirmed)
+        checks.append(check)
+    if not form.is_valid() or problems:
+        if any(line["warning"] for line in lines) and not any(line["errors"] for line in lines):
+            messages.warning(request, _("Some figures look unusual. Check them, then confirm."))
+        else:
+            messages.error(request, _("Nothing was saved: please correct the marked figures."))
+        return None
+    submitting = post.get("action") == "submit"
+    reason = post.get("reason", "")[:300]
+    with transaction.atomic():
+        entered = [line for line in lines if not line.get("is_total")]
+        for line, check in zip(entered, checks, strict=True):
+            value, _saved = save_entry(
+                team=team,
+                metric=line["metric"],
+                period=period,
+                stratum=line["stratum"],
+                check=check,
+                by=request.user,
+                expected_version=None,
+                reason=reason,
+            )
+            if value is not None:
+                _save_annotations(value, line, request.user, reason)
+        _save_narrative(report, form, request.user)
+        if submitting:
+            schedule = ReportingSchedule.objects.filter(
+                collaborative_id=team.collaborative_id
+            ).first()
+            report.submit(request.user, schedule)
+    if submitting:
+        note = _("Report submitted late.") if report.is_late else _("Report submitted.")
+        messages.success(request, note)
+    else:
+        messages.success(request, _("Draft saved."))
+    return redirect("measures:period-report", team.collaborative_id, team.pk, period.pk)
+
+
+def _save_annotations(value: Value, line: dict[str, Any], by: Any, reason: str) -> None:
+    fields = {
+        "note": line["note"],
+        "is_excluded": line["is_excluded"],
+        "exclusion_reason": line["exclusion_reason"] if line["is_excluded"] else "",
+    }
+    if any(getattr(value, key) != new for key, new in fields.items()):
+        value.revise(by, reason, **fields)
+
+
+def _save_narrative(report: Report, form: NarrativeForm, by: Any) -> None:
+    if report.pk and form.has_changed():
+        old = Report.objects.get(pk=report.pk)
+        ReportRevision.objects.create(
+            report=report,
+            narrative={name: getattr(old, name) for name in Report.NARRATIVE},
+            replaced_by=by,
+        )
+    form.save()
+
+
+@require_POST
+@login_required
+def reopen_report(
+    request: HttpRequest, collaborative_id: int, team_id: int, period_id: int
+) -> HttpResponse:
+    team, _access = team_for(request, collaborative_id, team_id, "reopen_report")
+    report = get_object_or_404(
+        Report, team=team, period=_period_of(team, period_id), status=Report.Status.SUBMITTED
+    )
+    report.reopen(request.user)
+    messages.success(request, _("The period is open again for this team."))
+    return redirect("measures:period-report", collaborative_id, team_id, period_id)
+
+
+@login_required
+def value_history(
+    request: HttpRequest, collaborative_id: int, team_id: int, value_id: int
+) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    value = get_object_or_404(
+        Value.objects.select_related("metric", "period", "stratum", "updated_by"),
+        pk=value_id,
+        team=team,
+    )
+    return render(
+        request,
+        "measures/value_history.html",
+        {
+            "collaborative": team.collaborative,
+            "team": team,
+            "access": access,
+            "value": value,
+            "revisions": value.revisions.select_related("recorded_by", "replaced_by"),
+        },
+    )

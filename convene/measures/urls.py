@@ -1,0 +1,58 @@
+from django.urls import path
+
+from . import reporting_views, views
+
+app_name = "measures"
+
+urlpatterns = [
+    path("c/<int:collaborative_id>/measures/", views.metric_list, name="metrics"),
+    path("c/<int:collaborative_id>/measures/new/", views.new_metric, name="new-metric"),
+    path("c/<int:collaborative_id>/measures/library/", views.metric_library, name="library"),
+    path("c/<int:collaborative_id>/measures/schedule/", views.edit_schedule, name="schedule"),
+    path(
+        "c/<int:collaborative_id>/measures/strata/new/",
+        views.new_stratification,
+        name="new-stratification",
+    ),
+    path(
+        "c/<int:collaborative_id>/measures/strata/<int:stratification_id>/delete/",
+        views.delete_stratification,
+        name="delete-stratification",
+    ),
+    path("c/<int:collaborative_id>/measures/<int:metric_id>/", views.metric_detail, name="metric"),
+    path(
+        "c/<int:collaborative_id>/measures/<int:metric_id>/edit/",
+        views.edit_metric,
+        name="edit-metric",
+    ),
+    path(
+        "c/<int:collaborative_id>/measures/<int:metric_id>/delete/",
+        views.delete_metric,
+        name="delete-metric",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/data/",
+        reporting_views.team_data,
+        name="team-data",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/data/<int:metric_id>/<int:period_id>/",
+        reporting_views.save_cell,
+        name="save-cell",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/reports/<int:period_id>/",
+        reporting_views.period_report,
+        name="period-report",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/reports/<int:period_id>/reopen/",
+        reporting_views.reopen_report,
+        name="reopen-report",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/values/<int:value_id>/history/",
+        reporting_views.value_history,
+        name="value-history",
+    ),
+]

@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from convene.collaboratives.access import collaborative_for
+from convene.collaboratives.models import Collaborative, CollaborativeRole
+from convene.lib.versioning import save_if_unchanged
+
+from .access import metric_for, stratification_for
+from .forms import MetricForm, ScheduleForm, StratificationForm
+from .library import LIBRARY, library_fields
+from .models import Metric, ReportingSchedule, Stratum
+
+
+@login_required
+def metric_list(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "view_measures")
+    metrics = collaborative.metrics.filter(team__isnull=True).select_related("stratification")
+    schedule = ReportingSchedule.objects.filter(collaborative=collaborative).first()
+    return render(
+        request,
+        "measures/metric_list.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "metrics": metrics,
+            "schedule": schedule,
+            "period_count": collaborative.periods.count(),
+            "stratifications": collaborative.stratifications.prefetch_related("strata"),
+        },
+    )
+
+
+@login_required
+def metric_detail(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
+    metric, access = metric_for(request, collaborative_id, metric_id)
+    return render(
+        request,
+        "measures/metric_detail.html",
+        {"collaborative": metric.collaborative, "access": access, "metric": metric},
+    )
+
+
+def _starting_values(request: HttpRequest, collaborative: Collaborative) -> dict:
+    """Fields to start a new metric from: a library entry or an earlier collaborative's metric."""
+    key = request.GET.get("library")
+    if key in LIBRARY:
+        return library_fields(key)
+    copy_id = request.GET.get("copy")
+    if copy_id and copy_id.isdigit():
+        source = _copyable_metrics(request, collaborative).filter(pk=copy_id).first()
+        if source is not None:
+            fields = {
+                f.name: getattr(source, f.name)
+                for f in MetricForm._meta.model._meta.concrete_fields
+                if f.name in MetricForm.Meta.fields and f.name != "stratification"
+            }
+            return fields
+    return {}
+
+
+def _copyable_metrics(request: HttpRequest, collaborative: Collaborative):
+    """Shared metrics of the other collaboratives this person plans or hosts."""
+    metrics = Metric.objects.filter(team__isnull=True, collaborative__deleted_at__isnull=True)
+    if not request.user.is_staff:
+        metrics = metrics.filter(
+            collaborative__memberships__user=request.user,
+            collaborative__memberships__role__in=[
+                CollaborativeRole.HOST_ADMIN,
+                CollaborativeRole.PLANNING,
+            ],
+            collaborative__memberships__ended_at__isnull=True,
+            collaborative__memberships__deleted_at__isnull=True,
+        )
+    return (
+        metrics.exclude(collaborative=collaborative)
+        .select_related("collaborative")
+        .order_by("collaborative__name", "position")
+        .distinct()
+    )
+
+
+@login_required
+def new_metric(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "edit_measures")
+    form = MetricForm(
+        request.POST or None,
+        initial=_starting_values(request, collaborative),
+        collaborative=collaborative,
+    )
+    if request.method == "POST" and form.is_valid():
+        form.instance.position = collaborative.metrics.count()
+        metric = form.save()
+        messages.success(request, _("Metric “%(name)s” added.") % {"name": metric.name})
+        return redirect("measures:metric", collaborative.pk, metric.pk)
+    return render(
+        request,
+        "measures/metric_form.html",
+        {"collaborative": collaborative, "access": access, "form": form},
+    )
+
+
+@login_required
+def edit_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
+    metric, access = metric_for(request, collaborative_id, metric_id, "edit_measures")
+    form = MetricForm(request.POST or None, instance=metric, collaborative=metric.collaborative)
+    if request.method == "POST" and form.is_valid():
+        fields = [name for name in form.fields if name != "version"]
+        form.save(commit=False)
+        if save_if_unchanged(metric, form.cleaned_data["version"] or 0, fields):
+            messages.success(request, _("Metric saved."))
+            return redirect("measures:metric", collaborative_id, metric.pk)
+        current = Metric.objects.get(pk=metric.pk)
+        data = request.POST.copy()
+        data["version"] = current.version
+        form = MetricForm(data, instance=current, collaborative=metric.collaborative)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Someone else saved this metric while you were editing. Your text is kept "
+                "below; compare it with the saved definition, then save again."
+            ),
+        )
+    return render(
+        request,
+        "measures/metric_form.html",
+        {"collaborative": metric.collaborative, "access": access, "form": form, "metric": metric},
+    )
+
+
+@require_POST
+@login_required
+def delete_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
+    metric, _access = metric_for(request, collaborative_id, metric_id, "edit_measures")
+    metric.soft_delete(request.user)
+    messages.success(
+        request,
+        _("Metric “%(name)s” is deleted. A host admin can restore it from Deleted items.")
+        % {"name": metric.name},
+    )
+    return redirect("measures:metrics", collaborative_id)
+
+
+@login_required
+def metric_library(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "edit_measures")
+    entries = [(key, entry) for key, entry in LIBRARY.items()]
+    return render(
+        request,
+        "measures/library.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "entries": entries,
+            "earlier": _copyable_metrics(request, collaborative)[:200],
+        },
+    )
+
+
+def _default_schedule(collaborative: Collaborative) -> ReportingSchedule:
+    # Six baseline months before the start, the usual pattern when teams report history.
+    start = collaborative.start_on
+    month = start.month - 6
+    year = start.year + (month - 1) // 12
+    first = date(year, (month - 1) % 12 + 1, 1)
+    return ReportingSchedule(collaborative=collaborative, first_period_on=first)
+
+
+@login_required
+def edit_schedule(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "view_measures")
+    schedule = ReportingSchedule.objects.filter(collaborative=collaborative).first()
+    schedule = schedule or _default_schedule(collaborative)
+    form = ScheduleForm(request.POST or None, instance=schedule)
+    if request.method == "POST":
+        if not access.can("edit_measures"):
+            raise PermissionDenied
+        if form.is_valid():
+            with transaction.atomic():
+                form.save().sync_periods()
+            messages.success(request, _("Reporting schedule saved."))
+            return redirect("measures:schedule", collaborative.pk)
+    return render(
+        request,
+        "measures/schedule.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "form": form,
+            "periods": collaborative.periods.all(),
+            "schedule": schedule if schedule.pk else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def new_stratification(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "edit_measures")
+    form = StratificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.instance.collaborative = collaborative
+            stratification = form.save()
+            for position, name in enumerate(form.cleaned_data["strata"]):
+                Stratum.objects.create(stratification=stratification, name=name, position=position)
+        messages.success(request, _("Strata “%(name)s” added.") % {"name": stratification.name})
+        return redirect("measures:metrics", collaborative.pk)
+    return render(
+        request,
+        "measures/stratification_form.html",
+        {"collaborative": collaborative, "access": access, "form": form},
+    )
+
+
+@require_POST
+@login_required
+def delete_stratification(
+    request: HttpRequest, collaborative_id: int, stratification_id: int
+) -> HttpResponse:
+    stratification, _access = stratification_for(request, collaborative_id, stratification_id)
+    stratification.soft_delete(request.user)
+    messages.success(request, _("Strata deleted. A host admin can restore them."))
+    return redirect("measures:metrics", collaborative_id)

@@ -1,0 +1,59 @@
+"""A data lead enters a month of figures in the grid; each cell saves itself."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from convene.measures.models import Metric, ReportingSchedule, Value
+
+from .helpers import check_page
+
+pytestmark = pytest.mark.browser
+
+
+def test_data_lead_enters_figures_cell_by_cell(page, live_server, world, login):
+    ReportingSchedule.objects.create(
+        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
+    ).sync_periods()
+    bp = Metric.objects.create(
+        collaborative=world.collaborative,
+        name="Hypertension control",
+        short_name="BP control",
+        conceptual_definition="Controlled share",
+        kind="proportion",
+        denominator="Adults with hypertension",
+        direction="up",
+    )
+    login(page.context, world.data_lead)
+    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/")
+    page.get_by_role("link", name="Data and monthly reports").click()
+    expect(page.get_by_role("heading", name="Data of Eastside clinic")).to_be_visible()
+    check_page(page, "team-data")
+
+    numerator = page.get_by_label("BP control, January 2026: numerator")
+    denominator = page.get_by_label("BP control, January 2026: denominator")
+    numerator.fill("70")
+    denominator.fill("64")
+    denominator.press("Tab")
+    status = page.locator(f"#status-{bp.pk}-{world.collaborative.periods.first().pk}")
+    expect(status).to_contain_text("cannot be larger than the denominator")
+    numerator.fill("40")
+    numerator.press("Tab")
+    expect(status).to_contain_text("Saved · 62.5%")
+    assert Value.objects.get().numerator == 40
+
+    page.reload()
+    expect(page.get_by_label("BP control, January 2026: numerator")).to_have_value("40")
+
+    page.get_by_role("row", name="January 2026").get_by_role("link", name="Not started").click()
+    expect(page.get_by_role("heading", name="Report for January 2026")).to_be_visible()
+    page.get_by_label("Changes tested this period").fill("Repeat high readings after 5 minutes")
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.get_by_role("status").first).to_contain_text("Report submitted")
+    check_page(page, "period-report")
+    page.get_by_role("link", name="All periods").click()
+    expect(page.get_by_role("row", name="January 2026")).to_contain_text("Submitted")
+    expect(page.get_by_label("BP control, January 2026: numerator")).to_have_count(0)
