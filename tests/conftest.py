@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
-# Models are imported inside functions: the chart-engine tests run without Django at all.
+# In CI, property tests draw the same examples every run: a failure there is reproducible,
+# and new examples are explored on developers' machines.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @dataclass
@@ -44,6 +50,7 @@ PERSONAS = [
 ]
 
 
+# Models are imported inside functions: the chart-engine tests run without Django at all.
 def build_world() -> World:
     from convene.collaboratives.models import CollaborativeRole, TeamRole
 

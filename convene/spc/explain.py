@@ -31,6 +31,7 @@ def explain(
     *,
     direction: str | None = None,
     gettext: Gettext | None = None,
+    format_x: Callable[[Any], str] | None = None,
 ) -> list[str]:
     """Explain the signals of a chart result in plain English, one string per finding.
 
@@ -41,6 +42,8 @@ def explain(
             turns a signal into an improvement or a deterioration (a concern for NHS
             charts). IHI and NHS results default to the direction they were computed with.
         gettext: A translation function such as Django's ``gettext``; identity by default.
+        format_x: How to write an x value in a sentence (a dashboard passes "May 2026");
+            ISO dates and plain numbers by default.
 
     Returns:
         Sentences such as "8 points in a row above the median: a shift. This is an
@@ -48,7 +51,7 @@ def explain(
     """
     _ = gettext or _identity
     if isinstance(result, QicResult):
-        return _explain_qic(result, direction_sign(direction), _)
+        return _explain_qic(result, direction_sign(direction), _, format_x or _fmt_x)
     if isinstance(result, IhiResult):
         return _explain_ihi(result, direction_sign(direction or result.direction), _)
     if isinstance(result, NhsResult):
@@ -77,7 +80,9 @@ def _judge(side: int, sign: int, _: Gettext, bad: str = "deterioration") -> str:
     return ""
 
 
-def _explain_qic(res: QicResult, sign: int, _: Gettext) -> list[str]:
+def _explain_qic(
+    res: QicResult, sign: int, _: Gettext, fmt: Callable[[Any], str] = _fmt_x
+) -> list[str]:
     out: list[str] = []
     phased = len(res.parts) > 1
     on_median = res.chart in ("run", "g")
@@ -112,16 +117,7 @@ def _explain_qic(res: QicResult, sign: int, _: Gettext) -> list[str]:
                 found.append(
                     tpl.format(crossings=part["n_crossings"], minimum=part["n_crossings_min"])
                 )
-        for p in res.points:
-            if p["part"] != part["part"] or not p["sigma_signal"]:
-                continue
-            x = _fmt_x(p["x"])
-            if p["ucl"] is not None and p["y"] > p["ucl"]:
-                msg = _("{x}: above the upper control limit, special cause variation.")
-                found.append(msg.format(x=x) + _judge(1, sign, _))
-            else:
-                msg = _("{x}: below the lower control limit, special cause variation.")
-                found.append(msg.format(x=x) + _judge(-1, sign, _))
+        found.extend(_outside_limits(res, part["part"], sign, _, fmt))
         if phased:
             found = [
                 _("Phase {part}: {finding}").format(part=part["part"], finding=f) for f in found
@@ -132,6 +128,50 @@ def _explain_qic(res: QicResult, sign: int, _: Gettext) -> list[str]:
             out.append(_("No unit is outside the control limits."))
         else:
             out.append(_("No signal: the variation is consistent with common causes only."))
+    return out
+
+
+def _outside_limits(
+    res: QicResult, part: int, sign: int, _: Gettext, fmt: Callable[[Any], str]
+) -> list[str]:
+    """Points outside the limits; consecutive ones on the same side share one sentence."""
+    groups: list[tuple[int, list[Any]]] = []
+    previous = False
+    for p in res.points:
+        if p["part"] != part:
+            continue
+        if not p["sigma_signal"]:
+            previous = False
+            continue
+        side = 1 if p["ucl"] is not None and p["y"] > p["ucl"] else -1
+        if previous and groups[-1][0] == side:
+            groups[-1][1].append(p["x"])
+        else:
+            groups.append((side, [p["x"]]))
+        previous = True
+    out = []
+    for side, xs in groups:
+        if len(xs) == 1:
+            msg = (
+                _("{x}: above the upper control limit, special cause variation.")
+                if side > 0
+                else _("{x}: below the lower control limit, special cause variation.")
+            )
+            text = msg.format(x=fmt(xs[0]))
+        else:
+            msg = (
+                _(
+                    "{first} to {last}: {count} points in a row above the upper control limit, "
+                    "special cause variation."
+                )
+                if side > 0
+                else _(
+                    "{first} to {last}: {count} points in a row below the lower control "
+                    "limit, special cause variation."
+                )
+            )
+            text = msg.format(first=fmt(xs[0]), last=fmt(xs[-1]), count=len(xs))
+        out.append(text + _judge(side, sign, _))
     return out
 
 

@@ -66,3 +66,16 @@ def test_ihi_nhs_and_funnel_explanations() -> None:
     assert any(s.startswith("The target will not be met") for s in nhs)
     fun = explain(funnel([5, 20, 90, 30], [50, 100, 300, 100], labels=list("ABCD")), direction="up")
     assert any(s.startswith("A is below") and s.endswith("Worse than expected.") for s in fun)
+
+
+def test_consecutive_points_outside_the_limits_share_one_sentence() -> None:
+    import datetime as dt
+
+    y = [10.0, 11, 9, 10, 11, 9, 10, 11, 10, 9, 10, 11, 30, 31, 32, 10]
+    xs = [dt.date(2025, 1, 1) + dt.timedelta(days=31 * i) for i in range(len(y))]
+    res = qic([x.replace(day=1) for x in xs], y, chart="i", freeze=12)
+    text = explain(res, direction="up", format_x=lambda x: x.strftime("%B %Y"))
+    assert (
+        "January 2026 to March 2026: 3 points in a row above the upper control limit, "
+        "special cause variation. This is an improvement."
+    ) in text
