@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -10,14 +12,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from convene.charts.render import to_png, to_svg
 from convene.collaboratives.access import team_for
 
+from .dashboards import MetricChart, chart_for, team_charts, team_series
 from .entry import check_entry, save_entry
 from .forms import NarrativeForm
-from .grid import Cell, history_of, metrics_for, team_grid
+from .grid import Cell, history_of, metrics_for, reportable_periods, team_grid
 from .models import (
     Metric,
     Report,
@@ -346,3 +351,92 @@ def value_history(
             "revisions": value.revisions.select_related("recorded_by", "replaced_by"),
         },
     )
+
+
+@login_required
+def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    return render(
+        request,
+        "measures/team_dashboard.html",
+        {
+            "collaborative": team.collaborative,
+            "team": team,
+            "access": access,
+            "charts": team_charts(team),
+        },
+    )
+
+
+CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv"}
+
+
+@login_required
+def team_chart_file(
+    request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int, fmt: str
+) -> HttpResponse:
+    """One chart of the team dashboard as a file: SVG or PNG from the same specification the
+    page draws, or its data as CSV."""
+    team, _access = team_for(request, collaborative_id, team_id, "view_team_data")
+    if fmt not in CHART_FORMATS:
+        raise Http404
+    metric = _metric_of(team, metric_id)
+    series = team_series(team, [metric], reportable_periods(team))[0]
+    chart = chart_for(series, title=f"{metric.name} · {team.name}")
+    slug = slugify(f"{team.name}-{metric.short_name}") or "chart"
+    if fmt == "csv":
+        body = _chart_csv(chart)
+    elif fmt == "svg":
+        body = to_svg(chart.spec)
+    else:
+        body = to_png(chart.spec)
+    response = HttpResponse(body, content_type=CHART_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+    return response
+
+
+def _chart_csv(chart: MetricChart) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "period",
+            "numerator",
+            "denominator",
+            "value",
+            "centre",
+            "lower_limit",
+            "upper_limit",
+            "baseline",
+            "excluded",
+            "special_cause",
+            "note",
+        ]
+    )
+    series = chart.series
+    for index, row in enumerate(chart.rows):
+        writer.writerow(
+            [
+                row["x"],
+                _csv_number(series.numerators[index]),
+                _csv_number(series.denominators[index]),
+                _csv_number(row["y"]),
+                _csv_number(row["cl"]),
+                _csv_number(row["lcl"]),
+                _csv_number(row["ucl"]),
+                "yes" if row["baseline"] else "",
+                "" if row["include"] else "yes",
+                "yes" if row["signal"] else "",
+                # Spreadsheets run cells starting with these as formulas.
+                ("'" + row["note"]) if row["note"][:1] in "=+-@" else row["note"],
+            ]
+        )
+    return out.getvalue()
+
+
+def _csv_number(number: Any) -> str:
+    if number is None:
+        return ""
+    if isinstance(number, float):
+        return f"{number:.6g}"
+    return format(number.normalize(), "f")

@@ -51,6 +51,16 @@ urlpatterns = [
         name="reopen-report",
     ),
     path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/dashboard/",
+        reporting_views.team_dashboard,
+        name="team-dashboard",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/charts/<int:metric_id>.<str:fmt>",
+        reporting_views.team_chart_file,
+        name="team-chart-file",
+    ),
+    path(
         "c/<int:collaborative_id>/teams/<int:team_id>/values/<int:value_id>/history/",
         reporting_views.value_history,
         name="value-history",

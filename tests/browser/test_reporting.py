@@ -57,3 +57,40 @@ def test_data_lead_enters_figures_cell_by_cell(page, live_server, world, login):
     page.get_by_role("link", name="All periods").click()
     expect(page.get_by_role("row", name="January 2026")).to_contain_text("Submitted")
     expect(page.get_by_label("BP control, January 2026: numerator")).to_have_count(0)
+
+
+def test_a_new_month_appears_on_the_dashboard_chart(page, live_server, world, login):
+    ReportingSchedule.objects.create(
+        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
+    ).sync_periods()
+    bp = Metric.objects.create(
+        collaborative=world.collaborative,
+        name="Hypertension control",
+        short_name="BP control",
+        conceptual_definition="Controlled share",
+        kind="proportion",
+        denominator="Adults with hypertension",
+        direction="up",
+        goal=70,
+    )
+    periods = list(world.collaborative.periods.all()[:4])
+    for period, numerator in zip(periods[:3], [50, 52, 51], strict=True):
+        Value.objects.create(
+            team=world.team_a, metric=bp, period=period, numerator=numerator, denominator=100
+        )
+    login(page.context, world.data_lead)
+    team = f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/"
+    page.goto(team + "dashboard/")
+    expect(page.get_by_text("Latest: 51%")).to_be_visible()
+    expect(page.locator(".chart svg .mark-symbol path")).to_have_count(3)
+
+    page.goto(team + "data/")
+    page.get_by_label("BP control, April 2026: numerator").fill("58")
+    page.get_by_label("BP control, April 2026: denominator").fill("100")
+    page.get_by_label("BP control, April 2026: denominator").press("Tab")
+    expect(page.locator(f"#status-{bp.pk}-{periods[3].pk}")).to_contain_text("Saved")
+
+    page.goto(team + "dashboard/")
+    expect(page.get_by_text("Latest: 58%")).to_be_visible()
+    expect(page.locator(".chart svg .mark-symbol path")).to_have_count(4)
+    check_page(page, "team-dashboard")

@@ -271,6 +271,14 @@ CASES += [
     ("measures:period-report", "get", _report, None, TEAM_A_READERS),
     ("measures:reopen-report", "post", _submitted, None, HOST_ONLY),
     ("measures:value-history", "get", _value, None, TEAM_A_READERS),
+    ("measures:team-dashboard", "get", _t, None, TEAM_A_READERS),
+    (
+        "measures:team-chart-file",
+        "get",
+        lambda w: {**_t(w), "metric_id": _metric(w)["metric_id"], "fmt": "csv"},
+        None,
+        TEAM_A_READERS,
+    ),
 ]
 
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}

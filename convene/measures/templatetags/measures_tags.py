@@ -26,9 +26,13 @@ def figure(number: float | None, metric: Any) -> str:
     if number is None:
         return ""
     if metric.kind == "proportion":
-        return f"{number_format(round(number, 1))}%"
-    rounded = round(number, 2)
-    text = number_format(int(rounded) if rounded == int(rounded) else rounded)
+        return f"{_trimmed(round(number, 1))}%"
+    text = _trimmed(round(number, 2))
     if metric.kind == "rate" and metric.rate_per:
         return f"{text} / {metric.rate_per}"
     return f"{text} {metric.unit}".strip()
+
+
+def _trimmed(number: float) -> str:
+    """70 rather than 70.0, in the reader's number format."""
+    return number_format(int(number) if number == int(number) else number)

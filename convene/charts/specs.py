@@ -1,0 +1,166 @@
+"""Run and control charts as Vega-Lite specifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from convene.spc.core import QicResult
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+INK = "#1f3b5c"
+LIMIT = "#6c757d"
+SIGNAL = "#b45309"  # amber, dark enough for 3:1 against white
+GOAL = "#2f7d32"
+EXCLUDED = "#9aa0a6"
+
+
+def _iso(x: Any) -> Any:
+    return x.isoformat() if isinstance(x, dt.date) else x
+
+
+def chart_rows(result: QicResult, notes: dict[Any, str] | None = None) -> list[dict[str, Any]]:
+    """The engine's points as plain rows: what the chart draws and what its table shows."""
+    notes = notes or {}
+    rows = []
+    for point in result.points:
+        rows.append(
+            {
+                "x": _iso(point["x"]),
+                "y": point["y"],
+                "n": point["n"],
+                "cl": point["cl"],
+                "lcl": point["lcl"],
+                "ucl": point["ucl"],
+                "part": point["part"],
+                "baseline": bool(point["baseline"]),
+                "include": bool(point["include"]),
+                "signal": bool(point["sigma_signal"]) and bool(point["include"]),
+                "runs_signal": bool(point["runs_signal"]),
+                "note": notes.get(point["x"], ""),
+            }
+        )
+    return rows
+
+
+def control_chart(
+    rows: Sequence[dict[str, Any]],
+    *,
+    title: str,
+    y_title: str,
+    goal: float | None = None,
+    percent: bool = False,
+    subtitle: str = "",
+    height: int = 220,
+) -> dict[str, Any]:
+    """A run or control chart: values, centre line (dashed amber when runs signal), limits,
+    goal, shaded baseline, excluded points hollow and grey, special-cause points amber."""
+    y_axis: dict[str, Any] = {"title": y_title}
+    if percent:
+        y_axis["format"] = ".0f"
+    x_enc = {"field": "x", "type": "temporal", "title": None, "axis": {"format": "%b %y"}}
+    has_limits = any(row["ucl"] is not None for row in rows)
+    runs = any(row["runs_signal"] for row in rows)
+    layers: list[dict[str, Any]] = []
+    baseline = [row["x"] for row in rows if row["baseline"]]
+    if baseline and len(baseline) < len(rows):
+        layers.append(
+            {
+                "data": {"values": [{"start": baseline[0], "end": baseline[-1]}]},
+                "mark": {"type": "rect", "color": "#e9ecef"},
+                "encoding": {
+                    "x": {"field": "start", "type": "temporal"},
+                    "x2": {"field": "end"},
+                },
+            }
+        )
+    if has_limits:
+        for field in ("ucl", "lcl"):
+            layers.append(
+                {
+                    "mark": {
+                        "type": "line",
+                        "interpolate": "step",
+                        "color": LIMIT,
+                        "strokeDash": [4, 3],
+                        "strokeWidth": 1,
+                    },
+                    "encoding": {
+                        "x": x_enc,
+                        "y": {"field": field, "type": "quantitative"},
+                        "detail": {"field": "part"},
+                    },
+                }
+            )
+    layers.append(
+        {
+            "mark": {
+                "type": "line",
+                "interpolate": "step",
+                "color": SIGNAL if runs else LIMIT,
+                "strokeWidth": 1.5,
+                **({"strokeDash": [8, 4]} if runs else {}),
+            },
+            "encoding": {
+                "x": x_enc,
+                "y": {"field": "cl", "type": "quantitative"},
+                "detail": {"field": "part"},
+            },
+        }
+    )
+    if goal is not None:
+        layers.append(
+            {
+                "data": {"values": [{"goal": goal}]},
+                "mark": {"type": "rule", "color": GOAL, "strokeDash": [2, 2]},
+                "encoding": {"y": {"field": "goal", "type": "quantitative"}},
+            }
+        )
+    layers.append(
+        {
+            "mark": {"type": "line", "color": INK, "strokeWidth": 1.5},
+            "encoding": {
+                "x": x_enc,
+                "y": {"field": "y", "type": "quantitative", "axis": y_axis},
+                "detail": {"field": "part"},
+            },
+        }
+    )
+    tooltip = [
+        {"field": "x", "type": "temporal", "title": "period", "format": "%B %Y"},
+        {"field": "y", "type": "quantitative", "title": y_title, "format": ".1f"},
+        {"field": "note", "type": "nominal", "title": "note"},
+    ]
+    layers.append(
+        {
+            "mark": {"type": "point", "filled": True, "size": 45},
+            "encoding": {
+                "x": x_enc,
+                "y": {"field": "y", "type": "quantitative"},
+                "color": {
+                    "condition": [
+                        {"test": "!datum.include", "value": EXCLUDED},
+                        {"test": "datum.signal", "value": SIGNAL},
+                    ],
+                    "value": INK,
+                },
+                "shape": {
+                    "condition": {"test": "datum.signal", "value": "diamond"},
+                    "value": "circle",
+                },
+                "size": {"condition": {"test": "datum.signal", "value": 110}, "value": 45},
+                "opacity": {"condition": {"test": "!datum.include", "value": 0.6}, "value": 1},
+                "tooltip": tooltip,
+            },
+        }
+    )
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": title, **({"subtitle": subtitle} if subtitle else {})},
+        "width": "container",
+        "height": height,
+        "data": {"values": list(rows)},
+        "layer": layers,
+        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+    }

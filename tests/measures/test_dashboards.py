@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from convene.measures.models import Metric, ReportingSchedule, Value
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
+# Twelve baseline months around 50%, then ten months climbing to 70%.
+CONTROLLED = [
+    50,
+    52,
+    49,
+    51,
+    53,
+    50,
+    48,
+    52,
+    51,
+    49,
+    50,
+    52,
+    55,
+    58,
+    61,
+    64,
+    66,
+    68,
+    69,
+    70,
+    71,
+    70,
+]
+
+
+@pytest.fixture(autouse=True)
+def _november_2026():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def bp(world):
+    ReportingSchedule.objects.create(
+        collaborative=world.collaborative, first_period_on=date(2025, 1, 1), baseline_periods=12
+    ).sync_periods()
+    metric = Metric.objects.create(
+        collaborative=world.collaborative,
+        name="Hypertension control",
+        short_name="BP control",
+        conceptual_definition="Controlled share",
+        kind="proportion",
+        denominator="Adults with hypertension",
+        direction="up",
+        goal=70,
+    )
+    periods = list(world.collaborative.periods.all())
+    for period, numerator in zip(periods, CONTROLLED, strict=False):
+        Value.objects.create(
+            team=world.team_a, metric=metric, period=period, numerator=numerator, denominator=100
+        )
+    return metric
+
+
+def _dashboard(client, world):
+    url = reverse("measures:team-dashboard", args=[world.collaborative.pk, world.team_a.pk])
+    return client.get(url).content.decode()
+
+
+def test_the_dashboard_explains_the_signal_in_words(client, world, bp):
+    client.force_login(world.data_lead)
+    body = _dashboard(client, world)
+    assert "Latest: 70%" in body and "goal met" in body
+    assert "points in a row above the upper control limit" in body
+    assert "This is an improvement." in body
+    assert "Anhøj rules" in body
+    assert 'id="spec-' in body  # the specification the browser draws
+
+
+def test_lower_is_better_turns_the_same_signal_into_a_deterioration(client, world, bp):
+    bp.direction = "down"
+    bp.goal = 40
+    bp.save()
+    client.force_login(world.data_lead)
+    body = _dashboard(client, world)
+    assert "This is a deterioration." in body
+    assert "not yet" in body
+
+
+def test_excluded_points_and_notes_reach_the_chart_data(client, world, bp):
+    value = Value.objects.get(metric=bp, period__starts_on=date(2025, 6, 1))
+    value.revise(world.host, "", is_excluded=True, exclusion_reason="EHR outage", note="outage")
+    client.force_login(world.data_lead)
+    url = reverse(
+        "measures:team-chart-file", args=[world.collaborative.pk, world.team_a.pk, bp.pk, "csv"]
+    )
+    rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode())))
+    june = next(row for row in rows if row["period"] == "2025-06-01")
+    assert (june["numerator"], june["denominator"], june["value"]) == ("50", "100", "50")
+    assert june["excluded"] == "yes" and june["note"] == "outage"
+    assert rows[0]["baseline"] == "yes" and rows[-1]["baseline"] == ""
+    assert any(row["special_cause"] == "yes" for row in rows)
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("svg", b"<svg"), ("png", b"\x89PNG")])
+def test_charts_download_as_images(client, world, bp, fmt, start):
+    client.force_login(world.coach)
+    url = reverse(
+        "measures:team-chart-file", args=[world.collaborative.pk, world.team_a.pk, bp.pk, fmt]
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.startswith(start)
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_an_unknown_format_is_not_found(client, world, bp):
+    client.force_login(world.host)
+    url = reverse(
+        "measures:team-chart-file", args=[world.collaborative.pk, world.team_a.pk, bp.pk, "exe"]
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_notes_cannot_become_spreadsheet_formulas(client, world, bp):
+    value = Value.objects.filter(metric=bp).first()
+    value.revise(world.data_lead, "", note='=HYPERLINK("http://x")')
+    client.force_login(world.host)
+    url = reverse(
+        "measures:team-chart-file", args=[world.collaborative.pk, world.team_a.pk, bp.pk, "csv"]
+    )
+    assert "'=HYPERLINK" in client.get(url).content.decode()
+
+
+def test_dashboard_queries_do_not_grow_with_metrics_or_periods(client, world, bp):
+    client.force_login(world.host)
+    url = reverse("measures:team-dashboard", args=[world.collaborative.pk, world.team_a.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count()
+    for index in range(3):
+        extra = Metric.objects.create(
+            collaborative=world.collaborative,
+            name=f"Count {index}",
+            short_name=f"C{index}",
+            conceptual_definition="x",
+            kind="count",
+            direction="down",
+        )
+        for period in world.collaborative.periods.all()[:20]:
+            Value.objects.create(team=world.team_a, metric=extra, period=period, numerator=3)
+    assert count() == small
