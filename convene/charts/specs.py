@@ -155,12 +155,93 @@ def control_chart(
             },
         }
     )
+    heading = {"title": {"text": title, **({"subtitle": subtitle} if subtitle else {})}}
     return {
         "$schema": SCHEMA,
-        "title": {"text": title, **({"subtitle": subtitle} if subtitle else {})},
+        **(heading if title else {}),
         "width": "container",
         "height": height,
         "data": {"values": list(rows)},
+        "layer": layers,
+        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+    }
+
+
+def funnel_chart(
+    result: Any, *, title: str, y_title: str, x_title: str, height: int = 260
+) -> dict[str, Any]:
+    """Units against their denominators, with 2- and 3-sigma limits narrowing as n grows."""
+    curve = result.curve()
+    units = [
+        {
+            "label": str(unit["label"]),
+            "n": unit["n"],
+            "value": unit["value"],
+            "outside": bool(unit["outside_3sigma"]),
+        }
+        for unit in result.units
+        if unit["value"] is not None and unit["n"]
+    ]
+    x_enc = {
+        "field": "n",
+        "type": "quantitative",
+        "title": x_title,
+        "scale": {"zero": False},
+        "axis": {"format": ",.0f"},
+    }
+    layers: list[dict[str, Any]] = []
+    for field, dash in (("ucl", [4, 3]), ("lcl", [4, 3]), ("ucl_95", [1, 3]), ("lcl_95", [1, 3])):
+        layers.append(
+            {
+                "data": {"values": curve},
+                "mark": {"type": "line", "color": LIMIT, "strokeDash": dash, "strokeWidth": 1},
+                "encoding": {"x": x_enc, "y": {"field": field, "type": "quantitative"}},
+            }
+        )
+    if result.centre is not None:
+        layers.append(
+            {
+                "data": {"values": [{"centre": result.centre}]},
+                "mark": {"type": "rule", "color": LIMIT},
+                "encoding": {"y": {"field": "centre", "type": "quantitative"}},
+            }
+        )
+    point_encoding = {
+        "x": x_enc,
+        "y": {"field": "value", "type": "quantitative", "title": y_title},
+        "color": {"condition": {"test": "datum.outside", "value": SIGNAL}, "value": INK},
+        "tooltip": [
+            {"field": "label", "type": "nominal", "title": "team"},
+            {"field": "value", "type": "quantitative", "format": ".1f", "title": y_title},
+            {"field": "n", "type": "quantitative", "title": x_title},
+        ],
+    }
+    layers.append(
+        {
+            "data": {"values": units},
+            "mark": {"type": "point", "filled": True, "size": 60},
+            "encoding": point_encoding,
+        }
+    )
+    layers.append(
+        {
+            "data": {"values": units},
+            "mark": {"type": "text", "dx": 6, "align": "left", "fontSize": 10, "color": INK},
+            # Only units outside the limits are named on the plot: with many teams the labels
+            # would pile up. Every unit is named in its tooltip.
+            "transform": [{"filter": "datum.outside"}],
+            "encoding": {
+                "x": x_enc,
+                "y": {"field": "value", "type": "quantitative"},
+                "text": {"field": "label"},
+            },
+        }
+    )
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": title},
+        "width": "container",
+        "height": height,
         "layer": layers,
         "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
     }

@@ -53,6 +53,8 @@ POLICY: dict[str, frozenset[str]] = {
     "manage_groups": frozenset({HOST}),
     "view_measures": EVERY_PARTICIPANT,
     "edit_measures": frozenset({HOST, PLANNING}),
+    "view_dashboard": EVERY_PARTICIPANT,
+    "view_reporting_status": frozenset({HOST, PLANNING, FACULTY, COACH}),
     # A team's own numbers and reports: its members write them, host admins can correct.
     "view_team_data": frozenset({HOST, PLANNING, FACULTY, ASSIGNED_COACH, OWN_TEAM}),
     "enter_team_data": frozenset({HOST, OWN_TEAM}),

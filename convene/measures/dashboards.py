@@ -47,20 +47,39 @@ class MetricChart:
     goal_met: bool | None
     warnings: list[str]
     subtitle: str = ""
+    improving: bool = False
+    key: str = ""
 
     @property
     def spec_id(self) -> str:
-        return f"spec-{self.metric.pk}"
+        return f"spec-{self.key or self.metric.pk}"
 
 
 def team_series(team: Any, metrics: list[Metric], periods: list[ReportingPeriod]) -> list[Series]:
     """Every metric's series for a team, from one query. Strata are summed into the total."""
+    values = Value.objects.filter(team=team, metric__in=metrics, period__in=periods)
+    return _series_from_values(values, metrics, periods)
+
+
+def collaborative_series(
+    teams: list[Any], metrics: list[Metric], periods: list[ReportingPeriod]
+) -> dict[int, list[Series]]:
+    """Every team's series, from one query: {team id: [series per metric]}."""
+    by_team: dict[int, list[Value]] = defaultdict(list)
+    for value in Value.objects.filter(team__in=teams, metric__in=metrics, period__in=periods):
+        by_team[value.team_id].append(value)
+    return {team.pk: _series_from_values(by_team[team.pk], metrics, periods) for team in teams}
+
+
+def _series_from_values(
+    values: Any, metrics: list[Metric], periods: list[ReportingPeriod]
+) -> list[Series]:
     index = {period.pk: i for i, period in enumerate(periods)}
     totals: dict[int, list[list[Any]]] = {
         m.pk: [[None, None, False, ""] for _ in periods] for m in metrics
     }
     by_strata: dict[tuple[int, int], list[Value]] = defaultdict(list)
-    for value in Value.objects.filter(team=team, metric__in=metrics, period__in=periods):
+    for value in values:
         if value.period_id not in index:
             continue
         if value.stratum_id is None:
@@ -68,14 +87,14 @@ def team_series(team: Any, metrics: list[Metric], periods: list[ReportingPeriod]
             slot[:] = [value.numerator, value.denominator, value.is_excluded, value.note]
         else:
             by_strata[(value.metric_id, value.period_id)].append(value)
-    for (metric_id, period_id), values in by_strata.items():
-        numerators = [v.numerator for v in values if v.numerator is not None]
-        denominators = [v.denominator for v in values if v.denominator is not None]
+    for (metric_id, period_id), group in by_strata.items():
+        numerators = [v.numerator for v in group if v.numerator is not None]
+        denominators = [v.denominator for v in group if v.denominator is not None]
         slot = totals[metric_id][index[period_id]]
         slot[0] = sum(numerators) if numerators else None
         slot[1] = sum(denominators) if denominators else None
-        slot[2] = any(v.is_excluded for v in values)
-        slot[3] = "; ".join(v.note for v in values if v.note)
+        slot[2] = any(v.is_excluded for v in group)
+        slot[3] = "; ".join(v.note for v in group if v.note)
     result = []
     for metric in metrics:
         slots = totals[metric.pk]
@@ -92,8 +111,17 @@ def team_series(team: Any, metrics: list[Metric], periods: list[ReportingPeriod]
     return result
 
 
-def chart_for(series: Series, title: str | None = None) -> MetricChart:
-    """Run the engine on a series and describe the result for the page and for files."""
+def chart_for(
+    series: Series,
+    title: str | None = None,
+    height: int = 220,
+    key: str = "",
+    compact: bool = False,
+) -> MetricChart:
+    """Run the engine on a series and describe the result for the page and for files.
+
+    A compact chart (a small multiple) has no title of its own: its card names the team.
+    """
     metric = series.metric
     xs = [period.starts_on for period in series.periods]
     freeze = sum(1 for period in series.periods if period.is_baseline) or None
@@ -121,11 +149,12 @@ def chart_for(series: Series, title: str | None = None) -> MetricChart:
         subtitle += " · " + gettext("total of the groups")
     spec = control_chart(
         rows,
-        title=title or metric.name,
+        title="" if compact else (title or metric.name),
         y_title=metric.unit or ("%" if metric.kind == Metric.Kind.PROPORTION else ""),
         goal=goal,
         percent=metric.kind == Metric.Kind.PROPORTION,
         subtitle=subtitle,
+        height=height,
     )
     latest = next((row["y"] for row in reversed(rows) if row["y"] is not None), None)
     goal_met = None
@@ -137,8 +166,39 @@ def chart_for(series: Series, title: str | None = None) -> MetricChart:
         else []
     )
     return MetricChart(
-        metric, series, rows, spec, sentences, latest, goal_met, result.warnings, subtitle
+        metric,
+        series,
+        rows,
+        spec,
+        sentences,
+        latest,
+        goal_met,
+        result.warnings,
+        subtitle,
+        shows_improvement(result, metric.direction),
+        key,
     )
+
+
+def shows_improvement(result: Any, direction: str) -> bool:
+    """Whether the current phase shows a signal on the good side after the baseline."""
+    good = 1 if direction == Metric.Direction.UP else -1
+    last = result.parts[-1] if result.parts else None
+    if (
+        last
+        and last["runs_signal"]
+        and last["longest_run"] is not None
+        and last["longest_run"] > last["longest_run_max"]
+        and last.get("longest_run_side") == good
+    ):
+        return True
+    for point in result.points:
+        if not point["sigma_signal"] or not point["include"] or point["baseline"]:
+            continue
+        side = 1 if point["ucl"] is not None and point["y"] > point["ucl"] else -1
+        if side == good:
+            return True
+    return False
 
 
 def _month(x: Any) -> str:

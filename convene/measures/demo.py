@@ -74,6 +74,8 @@ def load_values(collaborative: Collaborative) -> int:
         improves = index % 4 != 3  # most teams improve; one in four does not
         change_at = rng.randint(11, 14)  # the month the team starts testing changes
         size = rng.randint(250, 1100)
+        # Each team starts from its own level, drawn once, not month by month.
+        levels = {metric.pk: rng.uniform(-0.05, 0.04) for metric in metrics}
         missing = index == 2 and len(periods) > 8  # one team skips a month
         for position, period in enumerate(periods):
             if missing and position == len(periods) - 4:
@@ -82,7 +84,7 @@ def load_values(collaborative: Collaborative) -> int:
             if improves and position >= change_at:
                 progress = min(1.0, (position - change_at + 1) / 5)
             for metric in metrics:
-                values += _figures(rng, team, metric, period, size, progress, by)
+                values += _figures(rng, team, metric, period, size, progress, by, levels[metric.pk])
             late = index == 1 and position == len(periods) - 2
             reports.append(_report(rng, team, period, late, by))
     Value.objects.bulk_create(values)
@@ -91,7 +93,14 @@ def load_values(collaborative: Collaborative) -> int:
 
 
 def _figures(
-    rng: random.Random, team: Any, metric: Metric, period: Any, size: int, progress: float, by: Any
+    rng: random.Random,
+    team: Any,
+    metric: Metric,
+    period: Any,
+    size: int,
+    progress: float,
+    by: Any,
+    level: float,
 ) -> list[Value]:
     common = {
         "team": team,
@@ -102,12 +111,12 @@ def _figures(
     }
     kind = metric.kind
     if kind == Metric.Kind.PROPORTION:
-        low = 0.55 + rng.uniform(-0.05, 0.04) if metric.direction == "up" else 0.22
+        low = 0.55 + level if metric.direction == "up" else 0.22 + level / 2
         gain = 0.14 if metric.direction == "up" else -0.08
         if metric.short_name == "BP technique":
             low, gain, size = 0.45, 0.4, 10
         if metric.short_name == "Retention 6 m":
-            size = rng.randint(8, 25)
+            low, gain, size = 0.7 + level, 0.12, rng.randint(8, 25)
         p = low + gain * progress
         if metric.stratification_id:
             strata = list(metric.stratification.strata.all())

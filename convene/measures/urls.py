@@ -6,6 +6,11 @@ app_name = "measures"
 
 urlpatterns = [
     path("c/<int:collaborative_id>/measures/", views.metric_list, name="metrics"),
+    path(
+        "c/<int:collaborative_id>/dashboard/",
+        views.collaborative_dashboard,
+        name="dashboard",
+    ),
     path("c/<int:collaborative_id>/measures/new/", views.new_metric, name="new-metric"),
     path("c/<int:collaborative_id>/measures/library/", views.metric_library, name="library"),
     path("c/<int:collaborative_id>/measures/schedule/", views.edit_schedule, name="schedule"),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from convene.collaboratives.models import Collaborative, CollaborativeRole
 from convene.lib.versioning import save_if_unchanged
 
 from .access import metric_for, stratification_for
+from .collaborative_dashboard import metric_sections, reporting_table
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
 from .models import Metric, ReportingSchedule, Stratum
@@ -232,3 +234,24 @@ def delete_stratification(
     stratification.soft_delete(request.user)
     messages.success(request, _("Strata deleted. A host admin can restore them."))
     return redirect("measures:metrics", collaborative_id)
+
+
+@login_required
+def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
+    metrics = list(collaborative.metrics.filter(team__isnull=True))
+    today = timezone.localdate()
+    periods = list(collaborative.periods.filter(starts_on__lte=today))
+    return render(
+        request,
+        "measures/collaborative_dashboard.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "sections": metric_sections(access, metrics, periods),
+            "team_count": collaborative.teams.count(),
+            "reporting": (
+                reporting_table(access, periods) if access.can("view_reporting_status") else []
+            ),
+        },
+    )

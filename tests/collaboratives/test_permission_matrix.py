@@ -272,6 +272,7 @@ CASES += [
     ("measures:reopen-report", "post", _submitted, None, HOST_ONLY),
     ("measures:value-history", "get", _value, None, TEAM_A_READERS),
     ("measures:team-dashboard", "get", _t, None, TEAM_A_READERS),
+    ("measures:dashboard", "get", _c, None, EVERYONE_IN),
     (
         "measures:team-chart-file",
         "get",

@@ -1,0 +1,194 @@
+"""The collaborative dashboard: every team per metric, the roll-up, a funnel and reporting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from convene.charts.specs import funnel_chart
+from convene.collaboratives.access import Access
+from convene.collaboratives.overview import labelled_teams
+from convene.spc import funnel
+
+from .dashboards import MetricChart, Series, chart_for, collaborative_series
+from .models import Metric, Report, ReportingPeriod, ReportingSchedule
+
+FUNNEL_PERIODS = 3
+
+
+@dataclass
+class MetricSection:
+    metric: Metric
+    aggregate: MetricChart
+    teams: list[tuple[Any, MetricChart]] = field(default_factory=list)
+    funnel_spec: dict[str, Any] | None = None
+    funnel_outside: list[str] = field(default_factory=list)
+    funnel_label: str = ""
+    improving: int = 0
+    reporting: int = 0
+
+    @property
+    def spec_id(self) -> str:
+        return f"agg-{self.metric.pk}"
+
+    @property
+    def funnel_id(self) -> str:
+        return f"funnel-{self.metric.pk}"
+
+
+def _aggregate(metric: Metric, all_series: list[Series]) -> Series:
+    """Summed numerators and denominators (the roll-up); the mean for continuous values."""
+    periods = all_series[0].periods if all_series else []
+    numerators: list[Decimal | None] = []
+    denominators: list[Decimal | None] = []
+    summed = metric.kind in {Metric.Kind.PROPORTION, Metric.Kind.RATE, Metric.Kind.COUNT}
+    for i in range(len(periods)):
+        pairs = [
+            (s.numerators[i], s.denominators[i])
+            for s in all_series
+            if s.numerators[i] is not None and i not in s.excluded
+        ]
+        if metric.has_denominator:
+            pairs = [(n, d) for n, d in pairs if d]
+        if not pairs:
+            numerators.append(None)
+            denominators.append(None)
+        elif summed:
+            numerators.append(sum((n for n, _d in pairs), Decimal(0)))
+            denominators.append(
+                sum((d for _n, d in pairs), Decimal(0)) if metric.has_denominator else None
+            )
+        else:
+            numerators.append(sum((n for n, _d in pairs), Decimal(0)) / len(pairs))
+            denominators.append(None)
+    return Series(metric, periods, numerators, denominators)
+
+
+def metric_sections(
+    access: Access, metrics: list[Metric], periods: list[ReportingPeriod]
+) -> list[MetricSection]:
+    collaborative = access.collaborative
+    visible = {team.pk: team for team in labelled_teams(access)}
+    teams = list(collaborative.teams.all())
+    series_by_team = collaborative_series(teams, metrics, periods)
+    sections = []
+    for index, metric in enumerate(metrics):
+        all_series = [series_by_team[team.pk][index] for team in teams]
+        aggregate = chart_for(
+            _aggregate(metric, all_series),
+            title=gettext("%(metric)s: all teams") % {"metric": metric.name},
+        )
+        section = MetricSection(metric, aggregate)
+        for team in teams:
+            series = series_by_team[team.pk][index]
+            if not series.has_data:
+                continue
+            section.reporting += 1
+            label = visible[team.pk].label if team.pk in visible else ""
+            chart = chart_for(
+                series, title=label, height=120, key=f"{metric.pk}-{team.pk}", compact=True
+            )
+            section.improving += chart.improving
+            if team.pk in visible:
+                section.teams.append((visible[team.pk], chart))
+        section.teams.sort(key=lambda pair: (not pair[0].is_named, pair[0].label.lower()))
+        _add_funnel(
+            section,
+            [series_by_team[t.pk][index] for t in teams if t.pk in visible],
+            [visible[t.pk] for t in teams if t.pk in visible],
+        )
+        sections.append(section)
+    return sections
+
+
+def _add_funnel(section: MetricSection, series: list[Series], teams: list[Any]) -> None:
+    """Compare the visible teams over the last few periods that have figures."""
+    metric = section.metric
+    if metric.chart not in {"p", "pp", "u", "up"} or len(teams) < 2:
+        return
+    reported = [
+        i for i in range(len(series[0].periods)) if any(s.numerators[i] is not None for s in series)
+    ][-FUNNEL_PERIODS:]
+    if not reported:
+        return
+    ys, ns = [], []
+    for s in series:
+        pairs = [
+            (s.numerators[i], s.denominators[i])
+            for i in reported
+            if s.numerators[i] is not None and s.denominators[i]
+        ]
+        ys.append(float(sum(n for n, _d in pairs)) if pairs else None)
+        ns.append(float(sum(d for _n, d in pairs)) if pairs else None)
+    if len({n for n in ns if n}) < 2:
+        return  # equal denominators: a funnel would be a column of dots with flat limits
+    result = funnel(
+        ys,
+        ns,
+        chart="p" if metric.kind == Metric.Kind.PROPORTION else "u",
+        labels=[team.label for team in teams],
+        multiply=metric.multiplier,
+        direction=metric.direction,
+    )
+    first, last = series[0].periods[reported[0]], series[0].periods[reported[-1]]
+    section.funnel_label = gettext("%(first)s to %(last)s") % {
+        "first": first.label,
+        "last": last.label,
+    }
+    section.funnel_spec = funnel_chart(
+        result,
+        title=gettext("Teams compared, %(range)s") % {"range": section.funnel_label},
+        y_title="%" if metric.kind == Metric.Kind.PROPORTION else (metric.unit or ""),
+        x_title=gettext("denominator"),
+    )
+    section.funnel_outside = [str(label) for label in result.outside]
+
+
+@dataclass
+class ReportingRow:
+    period: ReportingPeriod
+    cells: list[tuple[Any, str]]
+    on_time: int
+    late: int
+
+    @property
+    def rate(self) -> float | None:
+        expected = len(self.cells)
+        return (self.on_time + self.late) / expected if expected else None
+
+
+def reporting_table(
+    access: Access, periods: list[ReportingPeriod], last: int = 12
+) -> list[ReportingRow]:
+    """Which teams reported on time, late or not yet, for the most recent periods."""
+    collaborative = access.collaborative
+    schedule = ReportingSchedule.objects.filter(collaborative=collaborative).first()
+    teams = labelled_teams(access)
+    recent = periods[-last:]
+    reports = {
+        (r.team_id, r.period_id): r
+        for r in Report.objects.filter(period__in=recent, team__in=[t.pk for t in teams])
+    }
+    today = timezone.localdate()
+    rows = []
+    for period in reversed(recent):
+        late_after = period.late_after(schedule) if schedule else period.due_on
+        cells = []
+        on_time = late = 0
+        for team in teams:
+            report = reports.get((team.pk, period.pk))
+            if report and report.is_locked:
+                state = "late" if report.is_late else "on_time"
+                late += report.is_late
+                on_time += not report.is_late
+            elif today > late_after:
+                state = "missing"
+            else:
+                state = "open"
+            cells.append((team, state))
+        rows.append(ReportingRow(period, cells, on_time, late))
+    return rows

@@ -1,0 +1,66 @@
+"""The collaborative dashboard, as a host and as a member of another team (anonymised)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from convene.measures.models import Metric, ReportingSchedule, Value
+
+from .helpers import check_page
+
+pytestmark = pytest.mark.browser
+
+RISING = [50, 52, 49, 51, 53, 50, 55, 58, 61, 64, 66, 68]
+FLAT = [50, 52, 49, 51, 53, 50, 48, 52, 51, 49, 50, 52]
+
+
+@pytest.fixture
+def figures(world):
+    ReportingSchedule.objects.create(
+        collaborative=world.collaborative, first_period_on=date(2025, 11, 1), baseline_periods=6
+    ).sync_periods()
+    metric = Metric.objects.create(
+        collaborative=world.collaborative,
+        name="Hypertension control",
+        short_name="BP control",
+        conceptual_definition="Controlled share",
+        kind="proportion",
+        denominator="Adults with hypertension",
+        direction="up",
+        goal=70,
+    )
+    periods = list(world.collaborative.periods.all())
+    for team, series in ((world.team_a, RISING), (world.team_b, FLAT)):
+        for period, numerator in zip(periods, series, strict=False):
+            Value.objects.create(
+                team=team, metric=metric, period=period, numerator=numerator, denominator=100
+            )
+    return metric
+
+
+def test_host_sees_every_team(page, live_server, world, login, figures):
+    login(page.context, world.host)
+    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/")
+    page.get_by_role("navigation", name="Collaborative").get_by_role(
+        "link", name="Dashboard"
+    ).click()
+    expect(page.get_by_role("heading", name="Hypertension control", exact=True)).to_be_visible()
+    expect(page.get_by_text("1 of 2 reporting teams shows improvement")).to_be_visible()
+    expect(page.get_by_role("link", name="Eastside clinic")).to_be_visible()
+    expect(page.get_by_role("link", name="Valley clinic")).to_be_visible()
+    expect(page.locator(".chart svg").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Reporting")).to_be_visible()
+    check_page(page, "collaborative-dashboard-host")
+
+
+def test_another_team_sees_us_anonymised(page, live_server, world, login, figures):
+    login(page.context, world.other_team)
+    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/dashboard/")
+    expect(page.get_by_role("link", name="Valley clinic")).to_be_visible()
+    expect(page.get_by_role("heading", name="Team A")).to_be_visible()
+    expect(page.get_by_text("Eastside clinic")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Reporting")).to_have_count(0)
+    check_page(page, "collaborative-dashboard-other-team")
