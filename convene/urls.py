@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from convene.lib.health import health
+
 admin.site.site_header = _("Convene site administration")
 admin.site.site_title = _("Convene")
 
@@ -11,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("convene.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
 ]
 
 handler404 = "convene.lib.errors.not_found"

@@ -63,3 +63,8 @@ def test_not_found_page_is_friendly(client, db):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert "There is nothing here" in response.content.decode()
+
+
+def test_health_page_answers_without_signing_in(client, db):
+    response = client.get("/health/")
+    assert (response.status_code, response.content) == (200, b"ok")
