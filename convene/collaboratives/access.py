@@ -59,6 +59,7 @@ POLICY: dict[str, frozenset[str]] = {
     "view_team_data": frozenset({HOST, PLANNING, FACULTY, ASSIGNED_COACH, OWN_TEAM}),
     "enter_team_data": frozenset({HOST, OWN_TEAM}),
     "reopen_report": frozenset({HOST}),
+    "export_data": frozenset({HOST}),
     "view_audit": frozenset({HOST}),
     "restore": frozenset({HOST}),
 }

@@ -32,6 +32,14 @@ from .models import (
     Stratum,
     Value,
 )
+from .transfer import (
+    COLUMNS,
+    MAX_UPLOAD_BYTES,
+    UploadError,
+    import_figures,
+    read_rows,
+    team_template,
+)
 
 
 def _period_of(team: Any, period_id: int) -> ReportingPeriod:
@@ -440,3 +448,61 @@ def _csv_number(number: Any) -> str:
     if isinstance(number, float):
         return f"{number:.6g}"
     return format(number.normalize(), "f")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def team_template_file(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    """The team's figures as an XLSX to fill in, with the metric definitions beside them."""
+    team, _access = team_for(request, collaborative_id, team_id, "view_team_data")
+    response = HttpResponse(team_template(team), content_type=XLSX)
+    name = slugify(team.name) or "team"
+    response["Content-Disposition"] = f'attachment; filename="{name}-figures.xlsx"'
+    return response
+
+
+@login_required
+def import_team_figures(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "enter_team_data")
+    result, problem = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problem = _("Choose a file to upload.")
+        elif upload.size > MAX_UPLOAD_BYTES:
+            problem = _("The file is larger than 5 MB.")
+        else:
+            try:
+                rows = list(read_rows(upload.name, upload.read()))
+                result = import_figures(team, rows, request.user)
+            except UploadError as error:
+                problem = str(error)
+        if result and not result.errors:
+            messages.success(
+                request,
+                _(
+                    "File stored. New figures: %(created)s; changed: %(changed)s; "
+                    "unchanged: %(unchanged)s."
+                )
+                % {
+                    "created": result.created,
+                    "changed": result.changed,
+                    "unchanged": result.unchanged,
+                },
+            )
+            return redirect("measures:team-data", collaborative_id, team_id)
+    return render(
+        request,
+        "measures/import.html",
+        {
+            "collaborative": team.collaborative,
+            "team": team,
+            "access": access,
+            "result": result,
+            "problem": problem,
+            "columns": COLUMNS,
+        },
+        status=400 if problem or (result and result.errors) else 200,
+    )

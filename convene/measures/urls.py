@@ -56,6 +56,21 @@ urlpatterns = [
         name="reopen-report",
     ),
     path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/data/template.xlsx",
+        reporting_views.team_template_file,
+        name="team-template",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/data/upload/",
+        reporting_views.import_team_figures,
+        name="import-figures",
+    ),
+    path(
+        "c/<int:collaborative_id>/measures/export.<str:fmt>",
+        views.export_figures,
+        name="export",
+    ),
+    path(
         "c/<int:collaborative_id>/teams/<int:team_id>/dashboard/",
         reporting_views.team_dashboard,
         name="team-dashboard",

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from .collaborative_dashboard import metric_sections, reporting_table
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
 from .models import Metric, ReportingSchedule, Stratum
+from .transfer import export_csv, export_xlsx
 
 
 @login_required
@@ -255,3 +257,21 @@ def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> Http
             ),
         },
     )
+
+
+@login_required
+def export_figures(request: HttpRequest, collaborative_id: int, fmt: str) -> HttpResponse:
+    """Every team's figures, for the host's own analysis."""
+    collaborative, _access = collaborative_for(request, collaborative_id, "export_data")
+    name = slugify(collaborative.name) or "collaborative"
+    if fmt == "csv":
+        response = HttpResponse(export_csv(collaborative), content_type="text/csv")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            export_xlsx(collaborative),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}-figures.{fmt}"'
+    return response

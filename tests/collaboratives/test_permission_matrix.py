@@ -273,6 +273,9 @@ CASES += [
     ("measures:value-history", "get", _value, None, TEAM_A_READERS),
     ("measures:team-dashboard", "get", _t, None, TEAM_A_READERS),
     ("measures:dashboard", "get", _c, None, EVERYONE_IN),
+    ("measures:team-template", "get", _t, None, TEAM_A_READERS),
+    ("measures:import-figures", "get", _t, None, TEAM_A_WRITERS),
+    ("measures:export", "get", lambda w: {**_c(w), "fmt": "csv"}, None, HOST_ONLY),
     (
         "measures:team-chart-file",
         "get",
