@@ -44,8 +44,14 @@ class CollaborativeSettingsForm(VersionedForm):
             "end_on",
             "status",
             "sharing",
+            "chart_rules",
         ]
-        widgets = {"start_on": DATE, "end_on": DATE, "sharing": forms.RadioSelect}
+        widgets = {
+            "start_on": DATE,
+            "end_on": DATE,
+            "sharing": forms.RadioSelect,
+            "chart_rules": forms.RadioSelect,
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

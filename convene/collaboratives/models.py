@@ -103,6 +103,19 @@ class Collaborative(AuditedModel, SoftDeletable):
         default=Sharing.ANONYMISED,
     )
 
+    class ChartRules(models.TextChoices):
+        ANHOEJ = "anhoej", _("Anhøj rules (run and control charts, as qicharts2)")
+        IHI = "ihi", _("IHI run chart rules (shift, trend, runs)")
+        NHS = "nhs", _("NHS Making Data Count (XmR charts with icons)")
+
+    chart_rules = models.CharField(
+        _("rules for reading charts"),
+        max_length=8,
+        choices=ChartRules.choices,
+        default=ChartRules.ANHOEJ,
+        help_text=_("Every chart of the collaborative uses these rules and says so."),
+    )
+
     aim_population = models.TextField(_("population"), blank=True)
     aim_timeframe = models.CharField(_("timeframe"), max_length=200, blank=True)
     aim_change = models.TextField(_("measurable change"), blank=True)

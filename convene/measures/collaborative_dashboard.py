@@ -81,6 +81,7 @@ def metric_sections(
         aggregate = chart_for(
             _aggregate(metric, all_series),
             title=gettext("%(metric)s: all teams") % {"metric": metric.name},
+            rules=collaborative.chart_rules,
         )
         section = MetricSection(metric, aggregate)
         for team in teams:
@@ -90,7 +91,12 @@ def metric_sections(
             section.reporting += 1
             label = visible[team.pk].label if team.pk in visible else ""
             chart = chart_for(
-                series, title=label, height=120, key=f"{metric.pk}-{team.pk}", compact=True
+                series,
+                title=label,
+                height=120,
+                key=f"{metric.pk}-{team.pk}",
+                compact=True,
+                rules=collaborative.chart_rules,
             )
             section.improving += chart.improving
             if team.pk in visible:

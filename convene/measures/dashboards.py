@@ -12,12 +12,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from convene.charts.specs import chart_rows, control_chart
-from convene.spc import explain, qic
+from convene.spc import explain, ihi_rules, nhs_xmr, qic
 
 from .grid import metrics_for, reportable_periods
 from .models import Metric, ReportingPeriod, Value
 
-RULES_LABEL = _("Anhøj rules")
+RULES_LABELS = {
+    "anhoej": _("Anhøj rules"),
+    "ihi": _("IHI run chart rules"),
+    "nhs": _("NHS Making Data Count"),
+}
 
 
 @dataclass
@@ -117,6 +121,7 @@ def chart_for(
     height: int = 220,
     key: str = "",
     compact: bool = False,
+    rules: str = "anhoej",
 ) -> MetricChart:
     """Run the engine on a series and describe the result for the page and for files.
 
@@ -124,29 +129,41 @@ def chart_for(
     """
     metric = series.metric
     xs = [period.starts_on for period in series.periods]
-    freeze = sum(1 for period in series.periods if period.is_baseline) or None
-    if freeze is not None and freeze >= len(xs):
-        freeze = None
+    baseline = sum(1 for period in series.periods if period.is_baseline)
+    freeze = baseline if 0 < baseline < len(xs) else None
     ys = [float(n) if n is not None else None for n in series.numerators]
+    ns = None
     if metric.has_denominator:
         ns = [float(d) if d is not None else None for d in series.denominators]
-        result = qic(
-            xs,
-            ys,
-            ns,
-            chart=metric.chart,
-            freeze=freeze,
-            exclude=series.excluded or None,
-            multiply=metric.multiplier,
-        )
-    else:
-        result = qic(xs, ys, chart=metric.chart, freeze=freeze, exclude=series.excluded or None)
+    engine_chart = "run" if rules == "ihi" else metric.chart
+    result = qic(
+        xs,
+        ys,
+        ns,
+        chart=engine_chart,
+        freeze=freeze,
+        exclude=series.excluded or None,
+        multiply=metric.multiplier if ns is not None else 1,
+    )
     rows = chart_rows(result, series.notes)
-    goal = float(metric.goal) if metric.goal is not None else None
-    chart_name = metric.get_chart_display()
-    subtitle = f"{chart_name} · {RULES_LABEL}"
+    chart_name = Metric.Chart.RUN.label if rules == "ihi" else metric.get_chart_display()
+    if rules == "nhs":
+        chart_name = gettext("XmR chart")
+    subtitle = f"{chart_name} · {RULES_LABELS.get(rules, RULES_LABELS['anhoej'])}"
     if metric.stratification_id:
         subtitle += " · " + gettext("total of the groups")
+    sentences: list[str] = []
+    improving = False
+    if rules == "ihi":
+        sentences, improving = _apply_ihi(rows, metric)
+    elif rules == "nhs":
+        sentences, improving = _apply_nhs(rows, metric, baseline)
+    elif series.has_data:
+        sentences = explain(result, direction=metric.direction, gettext=gettext, format_x=_month)
+        improving = shows_improvement(result, metric.direction)
+    if not series.has_data:
+        sentences = []
+    goal = float(metric.goal) if metric.goal is not None else None
     spec = control_chart(
         rows,
         title="" if compact else (title or metric.name),
@@ -160,11 +177,6 @@ def chart_for(
     goal_met = None
     if latest is not None and goal is not None:
         goal_met = latest >= goal if metric.direction == Metric.Direction.UP else latest <= goal
-    sentences = (
-        explain(result, direction=metric.direction, gettext=gettext, format_x=_month)
-        if series.has_data
-        else []
-    )
     return MetricChart(
         metric,
         series,
@@ -175,9 +187,56 @@ def chart_for(
         goal_met,
         result.warnings,
         subtitle,
-        shows_improvement(result, metric.direction),
+        improving,
         key,
     )
+
+
+def _plotted(rows: list[dict[str, Any]]) -> list[float | None]:
+    # Excluded points take no part in the rules.
+    return [row["y"] if row["include"] else None for row in rows]
+
+
+def _apply_ihi(rows: list[dict[str, Any]], metric: Metric) -> tuple[list[str], bool]:
+    """Judge a run chart by the IHI rules: shifts, trends, too few or too many runs."""
+    centre = next((row["cl"] for row in rows if row["cl"] is not None), None)
+    outcome = ihi_rules(_plotted(rows), cl=centre, direction=metric.direction)
+    unusual_runs = any(s.rule in ("too_few_runs", "too_many_runs") for s in outcome.signals)
+    for index, row in enumerate(rows):
+        row["signal"] = bool(outcome.shift_points[index] or outcome.trend_points[index])
+        row["runs_signal"] = unusual_runs
+    improving = any(s.assessment == "improvement" for s in outcome.signals)
+    if not any(row["y"] is not None for row in rows):
+        return [], False
+    return explain(outcome, gettext=gettext), improving
+
+
+def _apply_nhs(rows: list[dict[str, Any]], metric: Metric, baseline: int) -> tuple[list[str], bool]:
+    """Judge an XmR chart the NHS Making Data Count way, limits fixed on the baseline."""
+    goal = float(metric.goal) if metric.goal is not None else None
+    outcome = nhs_xmr(
+        _plotted(rows),
+        direction=metric.direction,
+        target=goal,
+        fix_after_n_points=baseline if baseline >= 12 else None,
+    )
+    for row, point in zip(rows, outcome.points, strict=True):
+        row.update(
+            cl=point["mean"],
+            lcl=point["lpl"],
+            ucl=point["upl"],
+            part=point["group"],
+            signal=point["special_cause"] and row["include"],
+            runs_signal=False,
+        )
+    improving = any(
+        p["point_type"].startswith("improvement")
+        for p, row in zip(outcome.points, rows, strict=True)
+        if not row["baseline"]
+    )
+    if not any(row["y"] is not None for row in rows):
+        return [], False
+    return explain(outcome, gettext=gettext), improving
 
 
 def shows_improvement(result: Any, direction: str) -> bool:
@@ -208,4 +267,5 @@ def _month(x: Any) -> str:
 def team_charts(team: Any) -> list[MetricChart]:
     metrics = metrics_for(team)
     periods = reportable_periods(team)
-    return [chart_for(series) for series in team_series(team, metrics, periods)]
+    rules = team.collaborative.chart_rules
+    return [chart_for(series, rules=rules) for series in team_series(team, metrics, periods)]

@@ -390,7 +390,9 @@ def team_chart_file(
         raise Http404
     metric = _metric_of(team, metric_id)
     series = team_series(team, [metric], reportable_periods(team))[0]
-    chart = chart_for(series, title=f"{metric.name} · {team.name}")
+    chart = chart_for(
+        series, title=f"{metric.name} · {team.name}", rules=team.collaborative.chart_rules
+    )
     slug = slugify(f"{team.name}-{metric.short_name}") or "chart"
     if fmt == "csv":
         body = _chart_csv(chart)

@@ -162,3 +162,43 @@ def test_dashboard_queries_do_not_grow_with_metrics_or_periods(client, world, bp
         for period in world.collaborative.periods.all()[:20]:
             Value.objects.create(team=world.team_a, metric=extra, period=period, numerator=3)
     assert count() == small
+
+
+def test_ihi_rules_judge_a_run_chart(client, world, bp):
+    world.collaborative.chart_rules = "ihi"
+    world.collaborative.save()
+    client.force_login(world.data_lead)
+    body = _dashboard(client, world)
+    assert "Run chart · IHI run chart rules" in body
+    assert "points in a row above the median: a shift. This is an improvement." in body
+
+
+def test_nhs_rules_give_variation_and_assurance(client, world, bp):
+    world.collaborative.chart_rules = "nhs"
+    world.collaborative.save()
+    client.force_login(world.data_lead)
+    body = _dashboard(client, world)
+    assert "XmR chart · NHS Making Data Count" in body
+    assert "Special cause variation: an improvement, with higher values." in body
+
+
+def test_the_host_chooses_the_rules_in_the_settings(client, world):
+    client.force_login(world.host)
+    collaborative = world.collaborative
+    response = client.post(
+        reverse("collaboratives:edit", args=[collaborative.pk]),
+        {
+            "version": collaborative.version,
+            "name": collaborative.name,
+            "topic": collaborative.topic,
+            "host_organisation": collaborative.host_organisation_id,
+            "start_on": "2026-01-01",
+            "end_on": "2026-12-31",
+            "status": "active",
+            "sharing": "anonymised",
+            "chart_rules": "nhs",
+        },
+    )
+    assert response.status_code == 302
+    collaborative.refresh_from_db()
+    assert collaborative.chart_rules == "nhs"

@@ -330,6 +330,7 @@ COLLABORATIVES: list[dict[str, Any]] = [
             "end_on": date(2027, 2, 26),
             "status": "active",
             "sharing": "named",
+            "chart_rules": "ihi",
             "aim_statement": (
                 "By February 2027, participating agencies will cut the median time from "
                 "referral to move-in from 94 days to 45 days, with at least 80% of households "
