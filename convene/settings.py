@@ -127,8 +127,18 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_PREFIX", "convene"),
         }
     }
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Without Redis, a folder shared by every worker process of this machine: a dashboard
+    # invalidated by one worker is invalidated for all.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Accounts: e-mail as login, Argon2 first.
 AUTH_USER_MODEL = "accounts.User"

@@ -112,3 +112,14 @@ def group(world: World) -> Any:
     group = PeerGroup.objects.create(collaborative=world.collaborative, name="Riverton")
     group.teams.add(world.team_a, world.team_b)
     return group
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache, whatever the one before it cached."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.core.cache import cache
+
+        cache.clear()

@@ -13,4 +13,7 @@ class MeasuresConfig(AppConfig):
         from .models import Metric, Stratification
 
         RESTORABLE["metric"] = (Metric, "collaborative")
+        from . import cache
+
+        cache.connect()
         RESTORABLE["strata"] = (Stratification, "collaborative")

@@ -62,17 +62,31 @@ class MetricChart:
 def team_series(team: Any, metrics: list[Metric], periods: list[ReportingPeriod]) -> list[Series]:
     """Every metric's series for a team, from one query. Strata are summed into the total."""
     values = Value.objects.filter(team=team, metric__in=metrics, period__in=periods)
-    return _series_from_values(values, metrics, periods)
+    return _series_from_values(values.values(*FIELDS), metrics, periods)
 
 
 def collaborative_series(
     teams: list[Any], metrics: list[Metric], periods: list[ReportingPeriod]
 ) -> dict[int, list[Series]]:
     """Every team's series, from one query: {team id: [series per metric]}."""
-    by_team: dict[int, list[Value]] = defaultdict(list)
-    for value in Value.objects.filter(team__in=teams, metric__in=metrics, period__in=periods):
-        by_team[value.team_id].append(value)
+    by_team: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    values = Value.objects.filter(team__in=teams, metric__in=metrics, period__in=periods)
+    for value in values.values(*FIELDS):
+        by_team[value["team_id"]].append(value)
     return {team.pk: _series_from_values(by_team[team.pk], metrics, periods) for team in teams}
+
+
+# Plain rows, not model instances: a dashboard reads thousands of figures.
+FIELDS = (
+    "team_id",
+    "metric_id",
+    "period_id",
+    "stratum_id",
+    "numerator",
+    "denominator",
+    "is_excluded",
+    "note",
+)
 
 
 def _series_from_values(
@@ -82,23 +96,28 @@ def _series_from_values(
     totals: dict[int, list[list[Any]]] = {
         m.pk: [[None, None, False, ""] for _ in periods] for m in metrics
     }
-    by_strata: dict[tuple[int, int], list[Value]] = defaultdict(list)
+    by_strata: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
     for value in values:
-        if value.period_id not in index:
+        if value["period_id"] not in index:
             continue
-        if value.stratum_id is None:
-            slot = totals[value.metric_id][index[value.period_id]]
-            slot[:] = [value.numerator, value.denominator, value.is_excluded, value.note]
+        if value["stratum_id"] is None:
+            slot = totals[value["metric_id"]][index[value["period_id"]]]
+            slot[:] = [
+                value["numerator"],
+                value["denominator"],
+                value["is_excluded"],
+                value["note"],
+            ]
         else:
-            by_strata[(value.metric_id, value.period_id)].append(value)
+            by_strata[(value["metric_id"], value["period_id"])].append(value)
     for (metric_id, period_id), group in by_strata.items():
-        numerators = [v.numerator for v in group if v.numerator is not None]
-        denominators = [v.denominator for v in group if v.denominator is not None]
+        numerators = [v["numerator"] for v in group if v["numerator"] is not None]
+        denominators = [v["denominator"] for v in group if v["denominator"] is not None]
         slot = totals[metric_id][index[period_id]]
         slot[0] = sum(numerators) if numerators else None
         slot[1] = sum(denominators) if denominators else None
-        slot[2] = any(v.is_excluded for v in group)
-        slot[3] = "; ".join(v.note for v in group if v.note)
+        slot[2] = any(v["is_excluded"] for v in group)
+        slot[3] = "; ".join(v["note"] for v in group if v["note"])
     result = []
     for metric in metrics:
         slots = totals[metric.pk]

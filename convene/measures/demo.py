@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from convene.collaboratives.models import Collaborative
 
+from .cache import bump
 from .models import Metric, Report, Value
 
 NARRATIVES = [
@@ -89,6 +90,7 @@ def load_values(collaborative: Collaborative) -> int:
             reports.append(_report(rng, team, period, late, by))
     Value.objects.bulk_create(values)
     Report.objects.bulk_create(reports)
+    bump(collaborative.pk)  # bulk writes send no signals
     return len(values)
 
 

@@ -8,17 +8,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convene.charts.render import to_png, to_svg
 from convene.collaboratives.access import team_for
 
+from .cache import PAGE_TIMEOUT, page_key
 from .dashboards import MetricChart, chart_for, team_charts, team_series
 from .entry import check_entry, save_entry
 from .forms import NarrativeForm
@@ -364,6 +370,15 @@ def value_history(
 @login_required
 def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    key = page_key("team", team.collaborative_id, team.pk, get_language(), timezone.localdate())
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(
+            "measures/_team_dashboard_body.html",
+            {"collaborative": team.collaborative, "team": team, "charts": team_charts(team)},
+            request=request,
+        )
+        cache.set(key, body, PAGE_TIMEOUT)
     return render(
         request,
         "measures/team_dashboard.html",
@@ -371,7 +386,7 @@ def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) ->
             "collaborative": team.collaborative,
             "team": team,
             "access": access,
-            "charts": team_charts(team),
+            "body": mark_safe(body),  # noqa: S308 - our own rendered template
         },
     )
 

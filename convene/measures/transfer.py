@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from convene.lib.audit import record
 
+from .cache import bump
 from .entry import check_entry
 from .grid import metrics_for, reportable_periods
 from .models import Metric, Report, ReportingPeriod, Stratum, Value, ValueRevision
@@ -328,6 +329,8 @@ def _store(team: Any, items: list[_Planned], by: Any, result: ImportResult) -> N
     )
     result.created, result.changed = len(new), len(changed)
     if new or changed:
+        # Bulk writes send no signals; bump once the rows are committed.
+        transaction.on_commit(lambda: bump(team.collaborative_id))
         # One event for the whole file: the revisions hold every figure's before and after.
         record(team, "update", None, {"import": {"created": len(new), "changed": len(changed)}})
 

@@ -4,12 +4,16 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +22,7 @@ from convene.collaboratives.models import Collaborative, CollaborativeRole
 from convene.lib.versioning import save_if_unchanged
 
 from .access import metric_for, stratification_for
+from .cache import PAGE_TIMEOUT, page_key
 from .collaborative_dashboard import metric_sections, reporting_table
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
@@ -241,21 +246,43 @@ def delete_stratification(
 @login_required
 def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
-    metrics = list(collaborative.metrics.filter(team__isnull=True))
     today = timezone.localdate()
-    periods = list(collaborative.periods.filter(starts_on__lte=today))
+    with_reporting = access.can("view_reporting_status")
+    # What this person may see decides the page: which teams, under which labels.
+    seen = (
+        "all"
+        if access.sees_all_teams
+        else (sorted(access.team_ids), sorted(access.coached_team_ids), sorted(access.grants))
+    )
+    key = page_key(
+        "collaborative",
+        collaborative.pk,
+        get_language(),
+        today,
+        collaborative.sharing,
+        collaborative.chart_rules,
+        with_reporting,
+        seen,
+    )
+    body = cache.get(key)
+    if body is None:
+        metrics = list(collaborative.metrics.filter(team__isnull=True))
+        periods = list(collaborative.periods.filter(starts_on__lte=today))
+        body = render_to_string(
+            "measures/_collaborative_dashboard_body.html",
+            {
+                "collaborative": collaborative,
+                "access": access,
+                "sections": metric_sections(access, metrics, periods),
+                "reporting": reporting_table(access, periods) if with_reporting else [],
+            },
+            request=request,
+        )
+        cache.set(key, body, PAGE_TIMEOUT)
     return render(
         request,
         "measures/collaborative_dashboard.html",
-        {
-            "collaborative": collaborative,
-            "access": access,
-            "sections": metric_sections(access, metrics, periods),
-            "team_count": collaborative.teams.count(),
-            "reporting": (
-                reporting_table(access, periods) if access.can("view_reporting_status") else []
-            ),
-        },
+        {"collaborative": collaborative, "access": access, "body": mark_safe(body)},  # noqa: S308 - our own rendered template
     )
 
 

@@ -140,7 +140,9 @@ def test_notes_cannot_become_spreadsheet_formulas(client, world, bp):
     assert "'=HYPERLINK" in client.get(url).content.decode()
 
 
-def test_dashboard_queries_do_not_grow_with_metrics_or_periods(client, world, bp):
+def test_dashboard_queries_do_not_grow_with_metrics_or_periods(
+    client, world, bp, django_capture_on_commit_callbacks
+):
     client.force_login(world.host)
     url = reverse("measures:team-dashboard", args=[world.collaborative.pk, world.team_a.pk])
 
@@ -150,6 +152,12 @@ def test_dashboard_queries_do_not_grow_with_metrics_or_periods(client, world, bp
         return len(queries)
 
     small = count()
+    with django_capture_on_commit_callbacks(execute=True):
+        _add_count_metrics(world)
+    assert count() == small
+
+
+def _add_count_metrics(world):
     for index in range(3):
         extra = Metric.objects.create(
             collaborative=world.collaborative,
@@ -161,7 +169,6 @@ def test_dashboard_queries_do_not_grow_with_metrics_or_periods(client, world, bp
         )
         for period in world.collaborative.periods.all()[:20]:
             Value.objects.create(team=world.team_a, metric=extra, period=period, numerator=3)
-    assert count() == small
 
 
 def test_ihi_rules_judge_a_run_chart(client, world, bp):
@@ -202,3 +209,20 @@ def test_the_host_chooses_the_rules_in_the_settings(client, world):
     assert response.status_code == 302
     collaborative.refresh_from_db()
     assert collaborative.chart_rules == "nhs"
+
+
+def test_the_dashboard_is_cached_until_a_figure_changes(
+    client, world, bp, django_capture_on_commit_callbacks
+):
+    client.force_login(world.data_lead)
+    url = reverse("measures:team-dashboard", args=[world.collaborative.pk, world.team_a.pk])
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        body = client.get(url).content.decode()
+    assert len(second) < len(first)
+    assert "Latest: 70%" in body
+    last = Value.objects.filter(metric=bp).order_by("-period__starts_on").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        last.revise(world.data_lead, "", numerator=75)
+    assert "Latest: 75%" in client.get(url).content.decode()
