@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from convene.accounts.models import Invitation
 from convene.lib import emails
+from convene.lib.versioning import refreshed_form
 
 from . import access as acl
 from .access import collaborative_for, deleted_collaborative_for, organisation_for, team_for
@@ -163,12 +164,10 @@ def _versioned_edit(
         # Someone saved in between: show their values beside what this person typed.
         conflict = True
         current = Collaborative.objects.get(pk=collaborative.pk)
-        form = form_class(request.POST, instance=current)
-        form.data = form.data.copy()
-        form.data["version"] = current.version
-        form.is_valid()
-        form.add_error(
-            None,
+        form = refreshed_form(
+            form_class,
+            request.POST,
+            current,
             _(
                 "Someone else saved changes while you were editing. Your text is kept below; "
                 "compare it with the saved version, then save again."

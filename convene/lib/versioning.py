@@ -24,3 +24,16 @@ def save_if_unchanged(instance: Any, expected_version: int, fields: list[str]) -
             update.append("updated_at")
         instance.save(update_fields=update)
     return True
+
+
+def refreshed_form(form_class: Any, data: Any, current: Any, message: str, **kwargs: Any) -> Any:
+    """After a refused save: the form on the freshly saved object, keeping what was typed.
+
+    The form now carries the new version, so saving again is a deliberate choice.
+    """
+    data = data.copy()
+    data["version"] = current.version
+    form = form_class(data, instance=current, **kwargs)
+    form.is_valid()
+    form.add_error(None, message)
+    return form

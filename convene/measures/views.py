@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import collaborative_for
 from convene.collaboratives.models import Collaborative, CollaborativeRole
-from convene.lib.versioning import save_if_unchanged
+from convene.lib.versioning import refreshed_form, save_if_unchanged
 
 from .access import metric_for, stratification_for
 from .cache import PAGE_TIMEOUT, page_key
@@ -128,17 +128,15 @@ def edit_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -> 
         if save_if_unchanged(metric, form.cleaned_data["version"] or 0, fields):
             messages.success(request, _("Metric saved."))
             return redirect("measures:metric", collaborative_id, metric.pk)
-        current = Metric.objects.get(pk=metric.pk)
-        data = request.POST.copy()
-        data["version"] = current.version
-        form = MetricForm(data, instance=current, collaborative=metric.collaborative)
-        form.is_valid()
-        form.add_error(
-            None,
+        form = refreshed_form(
+            MetricForm,
+            request.POST,
+            Metric.objects.get(pk=metric.pk),
             _(
                 "Someone else saved this metric while you were editing. Your text is kept "
                 "below; compare it with the saved definition, then save again."
             ),
+            collaborative=metric.collaborative,
         )
     return render(
         request,
