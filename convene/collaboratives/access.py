@@ -60,6 +60,8 @@ POLICY: dict[str, frozenset[str]] = {
     "enter_team_data": frozenset({HOST, OWN_TEAM}),
     "reopen_report": frozenset({HOST}),
     "export_data": frozenset({HOST}),
+    "give_feedback": frozenset({HOST, FACULTY, ASSIGNED_COACH}),
+    "view_feedback_queue": frozenset({HOST, FACULTY, COACH}),
     "view_audit": frozenset({HOST}),
     "restore": frozenset({HOST}),
 }

@@ -3,6 +3,7 @@ from django.contrib import admin
 from convene.collaboratives.admin import SoftDeleteAdmin
 
 from .models import (
+    Feedback,
     Metric,
     ReportingPeriod,
     ReportingSchedule,
@@ -60,3 +61,9 @@ class ValueAdmin(admin.ModelAdmin):
     list_display = ["team", "metric", "period", "stratum", "numerator", "denominator"]
     raw_id_fields = ["team", "metric", "period", "stratum", "updated_by"]
     inlines = [ValueRevisionInline]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(SoftDeleteAdmin):
+    list_display = ["report", "author", "created_at"]
+    raw_id_fields = ["report", "author"]

@@ -15,10 +15,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from convene.collaboratives.models import Collaborative
+from convene.collaboratives.models import CoachAssignment, Collaborative
 
 from .cache import bump
-from .models import Metric, Report, Value
+from .models import Feedback, Metric, Report, Value
 
 NARRATIVES = [
     {
@@ -90,6 +90,7 @@ def load_values(collaborative: Collaborative) -> int:
             reports.append(_report(rng, team, period, late, by))
     Value.objects.bulk_create(values)
     Report.objects.bulk_create(reports)
+    _feedback(collaborative)
     bump(collaborative.pk)  # bulk writes send no signals
     return len(values)
 
@@ -159,3 +160,33 @@ def _report(rng: random.Random, team: Any, period: Any, late: bool, by: Any) -> 
         is_late=late,
         **narrative,
     )
+
+
+FEEDBACK = [
+    "Good run of tests this month. What did you learn from the cycle that did not work?",
+    "Your data lead's notes make the chart easy to read. Keep annotating the changes.",
+    "Consider a smaller next test: one prescriber, one week, then widen it.",
+]
+
+
+def _feedback(collaborative: Collaborative) -> None:
+    """Coaches answered most reports; the last two months still await feedback."""
+    coaches = {
+        a.team_id: a.coach
+        for a in CoachAssignment.objects.current().filter(team__collaborative=collaborative)
+    }
+    reports = Report.objects.filter(team__collaborative=collaborative).order_by("period__starts_on")
+    periods = sorted({r.period_id for r in reports})
+    reports = reports.filter(feedback__isnull=True)
+    recent = set(periods[-2:])
+    items = [
+        Feedback(
+            report=report,
+            author=coaches.get(report.team_id),
+            text=FEEDBACK[(report.pk or 0) % len(FEEDBACK)],
+            created_at=report.submitted_at + timedelta(days=3),
+        )
+        for report in reports
+        if report.period_id not in recent and report.team_id in coaches
+    ]
+    Feedback.objects.bulk_create(items)

@@ -573,3 +573,26 @@ class ReportRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} (before {self.replaced_at:%Y-%m-%d})"
+
+
+class Feedback(AuditedModel, SoftDeletable):
+    """A coach's or faculty member's comment on a team's submitted report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("feedback"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.text[:40]}"
+
+    @property
+    def audit_collaborative_id(self) -> int | None:
+        return self.report.team.collaborative_id

@@ -30,6 +30,7 @@ from .entry import check_entry, save_entry
 from .forms import NarrativeForm
 from .grid import Cell, history_of, metrics_for, reportable_periods, team_grid
 from .models import (
+    Feedback,
     Metric,
     Report,
     ReportingPeriod,
@@ -179,6 +180,10 @@ def period_report(
             "form": form,
             "can_enter": can_enter,
             "can_reopen": report.is_locked and access.can("reopen_report", team),
+            "feedback": (
+                report.feedback.select_related("author") if report.pk else Feedback.objects.none()
+            ),
+            "can_give_feedback": report.is_locked and access.can("give_feedback", team),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -523,3 +528,21 @@ def import_team_figures(request: HttpRequest, collaborative_id: int, team_id: in
         },
         status=400 if problem or (result and result.errors) else 200,
     )
+
+
+@require_POST
+@login_required
+def add_feedback(
+    request: HttpRequest, collaborative_id: int, team_id: int, period_id: int
+) -> HttpResponse:
+    team, _access = team_for(request, collaborative_id, team_id, "give_feedback")
+    report = get_object_or_404(
+        Report, team=team, period=_period_of(team, period_id), status=Report.Status.SUBMITTED
+    )
+    text = request.POST.get("text", "").strip()
+    if not text:
+        messages.error(request, _("Write the feedback before sending it."))
+    else:
+        Feedback.objects.create(report=report, author=request.user, text=text[:5000])
+        messages.success(request, _("Feedback sent to the team."))
+    return redirect("measures:period-report", collaborative_id, team_id, period_id)

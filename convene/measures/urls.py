@@ -71,6 +71,16 @@ urlpatterns = [
         name="export",
     ),
     path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/reports/<int:period_id>/feedback/",
+        reporting_views.add_feedback,
+        name="add-feedback",
+    ),
+    path(
+        "c/<int:collaborative_id>/feedback/",
+        views.feedback_queue,
+        name="feedback-queue",
+    ),
+    path(
         "c/<int:collaborative_id>/teams/<int:team_id>/dashboard/",
         reporting_views.team_dashboard,
         name="team-dashboard",

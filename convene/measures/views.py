@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,7 +27,7 @@ from .cache import PAGE_TIMEOUT, page_key
 from .collaborative_dashboard import metric_sections, reporting_table
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
-from .models import Metric, ReportingSchedule, Stratum
+from .models import Feedback, Metric, Report, ReportingSchedule, Stratum
 from .transfer import export_csv, export_xlsx
 
 
@@ -300,3 +301,26 @@ def export_figures(request: HttpRequest, collaborative_id: int, fmt: str) -> Htt
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}-figures.{fmt}"'
     return response
+
+
+@login_required
+def feedback_queue(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    """Submitted reports that still await feedback: a coach sees those of their teams."""
+    collaborative, access = collaborative_for(request, collaborative_id, "view_feedback_queue")
+    reports = (
+        Report.objects.filter(
+            team__collaborative=collaborative,
+            team__deleted_at__isnull=True,
+            status=Report.Status.SUBMITTED,
+        )
+        .filter(~Exists(Feedback.objects.filter(report=OuterRef("pk"))))
+        .select_related("team", "period", "submitted_by")
+        .order_by("-submitted_at")
+    )
+    if not access.can("give_feedback") and not access.sees_all_teams:
+        reports = reports.filter(team_id__in=access.coached_team_ids)
+    return render(
+        request,
+        "measures/feedback_queue.html",
+        {"collaborative": collaborative, "access": access, "reports": reports[:200]},
+    )

@@ -221,6 +221,8 @@ CASES += [
 ]
 
 TEAM_A_WRITERS = "in ok  403 403 403 403 ok  ok  ok  ok  ok  403 404 ok"
+FEEDBACK_GIVERS = "in ok  403 ok  ok  403 403 403 403 403 403 403 404 ok"
+FEEDBACK_READERS = "in ok  403 ok  ok  403 403 403 403 403 403 403 404 ok"
 
 
 def _period(w: World) -> Any:
@@ -273,6 +275,14 @@ CASES += [
     ("measures:value-history", "get", _value, None, TEAM_A_READERS),
     ("measures:team-dashboard", "get", _t, None, TEAM_A_READERS),
     ("measures:dashboard", "get", _c, None, EVERYONE_IN),
+    (
+        "measures:add-feedback",
+        "post",
+        _submitted,
+        lambda w: {"text": "Great progress on repeat readings."},
+        FEEDBACK_GIVERS,
+    ),
+    ("measures:feedback-queue", "get", _c, None, FEEDBACK_READERS),
     ("measures:team-template", "get", _t, None, TEAM_A_READERS),
     ("measures:import-figures", "get", _t, None, TEAM_A_WRITERS),
     ("measures:export", "get", lambda w: {**_c(w), "fmt": "csv"}, None, HOST_ONLY),

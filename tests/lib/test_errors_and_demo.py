@@ -17,7 +17,12 @@ def test_load_demo_is_idempotent(db):
         User.objects.count(),
     )
     events = AuditEvent.objects.count()
+    from convene.measures.models import Feedback, Report, Value
+
+    figures = (Value.objects.count(), Report.objects.count(), Feedback.objects.count())
     call_command("load_demo", verbosity=0)
+    assert figures == (Value.objects.count(), Report.objects.count(), Feedback.objects.count())
+    assert figures[0] > 1000 and figures[2] > 0
     assert counts == (
         Collaborative.objects.count(),
         Team.objects.count(),
