@@ -20,7 +20,7 @@ from convene.collaboratives.models import CoachAssignment, Collaborative
 from .cache import bump
 from .models import Feedback, Metric, Report, Value
 
-NARRATIVES = [
+CLINIC_NARRATIVES = [
     {
         "changes_tested": "Repeat the reading after five quiet minutes when the first is high.",
         "improvements": "More repeat readings recorded; fewer patients flagged as uncontrolled.",
@@ -32,10 +32,17 @@ NARRATIVES = [
         "challenges": "Two prescribers still unsure about the protocol.",
         "support_requested": "A call with faculty about titration steps.",
     },
+]
+HOUSING_NARRATIVES = [
     {
         "changes_tested": "Landlord liaison calls every unit listed in the week.",
         "improvements": "Three new landlords signed on.",
         "challenges": "Rents rising faster than subsidy limits.",
+    },
+    {
+        "changes_tested": "Collect identity documents at intake, before a unit is found.",
+        "improvements": "Fewer move-ins delayed by missing papers.",
+        "unintended_consequences": "Intake takes longer on busy days.",
     },
 ]
 
@@ -70,6 +77,9 @@ def load_values(collaborative: Collaborative) -> int:
         if Value.objects.filter(team=team).exists():
             continue
         rng = random.Random(f"{collaborative.name}/{team.name}")
+        narratives = (
+            HOUSING_NARRATIVES if "hous" in collaborative.topic.lower() else (CLINIC_NARRATIVES)
+        )
         lead = team.memberships.current().filter(role="data_lead").first()
         by = lead.user if lead else None
         improves = index % 4 != 3  # most teams improve; one in four does not
@@ -87,7 +97,7 @@ def load_values(collaborative: Collaborative) -> int:
             for metric in metrics:
                 values += _figures(rng, team, metric, period, size, progress, by, levels[metric.pk])
             late = index == 1 and position == len(periods) - 2
-            reports.append(_report(rng, team, period, late, by))
+            reports.append(_report(rng, team, period, late, by, narratives))
     Value.objects.bulk_create(values)
     Report.objects.bulk_create(reports)
     _feedback(collaborative)
@@ -148,8 +158,10 @@ def _figures(
     return []
 
 
-def _report(rng: random.Random, team: Any, period: Any, late: bool, by: Any) -> Report:
-    narrative = rng.choice(NARRATIVES) if rng.random() < 0.6 else {}
+def _report(
+    rng: random.Random, team: Any, period: Any, late: bool, by: Any, narratives: list[dict]
+) -> Report:
+    narrative = rng.choice(narratives) if rng.random() < 0.6 else {}
     submitted = period.due_on + timedelta(days=9 if late else -rng.randint(0, 6))
     return Report(
         team=team,
