@@ -12,7 +12,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -61,6 +61,13 @@ class UploadError(Exception):
 
 
 # ---------------------------------------------------------------- reading
+
+
+def period_code(period: ReportingPeriod) -> str:
+    """How files name a period: 2026-03 for a month, 2026-03-02 (its Monday) for a week."""
+    if (period.ends_on - period.starts_on).days > 7:
+        return period.starts_on.strftime("%Y-%m")
+    return period.starts_on.isoformat()
 
 
 def read_rows(name: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
@@ -117,8 +124,11 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = value.date()
     if isinstance(value, date):
-        return value.strftime("%Y-%m")
+        # A spreadsheet turns "2026-03" into the 1st of March; both name the month.
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -162,7 +172,10 @@ def import_figures(team: Any, rows: Iterable[tuple[int, dict[str, str]]], by: An
     """Check every row, then store all of them in one transaction, or none."""
     result = ImportResult()
     metrics = {m.short_name.lower(): m for m in metrics_for(team)}
-    periods = {p.starts_on.strftime("%Y-%m"): p for p in reportable_periods(team)}
+    periods: dict[str, ReportingPeriod] = {}
+    for period in reportable_periods(team):
+        periods[period_code(period)] = period
+        periods[period.starts_on.isoformat()] = period  # a month may be named by its first day
     strata: dict[int, dict[str, Stratum]] = {}
     for stratum in Stratum.objects.filter(
         stratification__in=[m.stratification_id for m in metrics.values() if m.stratification_id]
@@ -211,10 +224,13 @@ def _check_row(
     if metric is None:
         fail(_("Unknown metric “%(name)s”.") % {"name": row.get("metric", "")})
         return None
-    period = periods.get(row.get("period", "")[:7])
+    period = periods.get(row.get("period", "").strip())
     if period is None:
         fail(
-            _("Unknown or future period “%(period)s”: write it as YYYY-MM.")
+            _(
+                "Unknown or future period “%(period)s”: write a month as YYYY-MM, a week as "
+                "the date it starts, YYYY-MM-DD."
+            )
             % {"period": row.get("period", "")}
         )
         return None
@@ -357,7 +373,7 @@ def template_rows(team: Any) -> list[list[Any]]:
                 rows.append(
                     [
                         metric.short_name,
-                        period.starts_on.strftime("%Y-%m"),
+                        period_code(period),
                         stratum.name if stratum else "",
                         _number(value.numerator) if value else None,
                         _number(value.denominator) if value else None,
@@ -457,7 +473,7 @@ def export_rows(collaborative: Any) -> Iterator[list[Any]]:
             _safe(value.team.name),
             _safe(value.team.organisation.name),
             value.metric.short_name,
-            value.period.starts_on.strftime("%Y-%m"),
+            period_code(value.period),
             value.stratum.name if value.stratum else "",
             _number(value.numerator),
             _number(value.denominator),

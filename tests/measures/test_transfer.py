@@ -217,3 +217,35 @@ def test_host_exports_everything_as_csv_and_xlsx(client, world, metrics):
     xlsx = client.get(reverse("measures:export", args=[world.collaborative.pk, "xlsx"]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.max_row == 3
+
+
+def test_weekly_periods_are_named_by_their_first_day(client, world):
+    world.collaborative.end_on = date(2026, 4, 30)
+    world.collaborative.save()
+    ReportingSchedule.objects.create(
+        collaborative=world.collaborative, frequency="weekly", first_period_on=date(2026, 3, 2)
+    ).sync_periods()
+    Metric.objects.create(
+        collaborative=world.collaborative,
+        name="Households housed",
+        short_name="Housed",
+        conceptual_definition="Move-ins",
+        kind="count",
+        direction="up",
+    )
+    client.force_login(world.data_lead)
+    text = "metric,period,numerator\nHoused,2026-03-02,4\nHoused,2026-03-09,6\n"
+    assert _upload(client, world, "weeks.csv", text.encode()).status_code == 302
+    assert sorted(Value.objects.values_list("numerator", flat=True)) == [4, 6]
+    sheet = _download_template(client, world)["Figures"]
+    assert list(sheet.iter_rows(min_row=2, max_row=2, values_only=True))[0][1] == "2026-03-02"
+
+
+def test_a_month_typed_as_a_date_in_excel_is_understood(client, world, metrics):
+    client.force_login(world.data_lead)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["metric", "period", "numerator"])
+    sheet.append(["Hypotension", datetime(2026, 2, 1), 5])
+    assert _upload(client, world, "dates.xlsx", _xlsx(book)).status_code == 302
+    assert Value.objects.get().period.starts_on == date(2026, 2, 1)
