@@ -10,7 +10,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from .entry import ratio
-from .models import Metric, Report, ReportingPeriod, ReportingSchedule, Value
+from .models import Metric, Report, ReportingPeriod, ReportingSchedule, Stratum, Value
 
 
 @dataclass
@@ -64,6 +64,15 @@ def metrics_for(team: Any) -> list[Metric]:
         .filter(Q(team__isnull=True) | Q(team=team))
         .order_by("team_id", "position", "pk")
     )
+
+
+def strata_of(metrics: list[Metric]) -> dict[int, list[Stratum]]:
+    """The groups of each stratification the metrics use, in their order: {id: [strata]}."""
+    strata: dict[int, list[Stratum]] = {}
+    used = {m.stratification_id for m in metrics if m.stratification_id}
+    for stratum in Stratum.objects.filter(stratification_id__in=used):
+        strata.setdefault(stratum.stratification_id, []).append(stratum)
+    return strata
 
 
 def reportable_periods(team: Any) -> list[ReportingPeriod]:

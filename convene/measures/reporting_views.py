@@ -28,7 +28,7 @@ from .cache import PAGE_TIMEOUT, page_key
 from .dashboards import MetricChart, chart_for, team_charts, team_series
 from .entry import check_entry, save_entry
 from .forms import NarrativeForm
-from .grid import Cell, history_of, metrics_for, reportable_periods, team_grid
+from .grid import Cell, history_of, metrics_for, reportable_periods, strata_of, team_grid
 from .models import (
     Feedback,
     Metric,
@@ -45,6 +45,7 @@ from .transfer import (
     UploadError,
     import_figures,
     read_rows,
+    safe_cell,
     team_template,
 )
 
@@ -196,11 +197,7 @@ def _lines(team: Any, period: ReportingPeriod) -> list[dict[str, Any]]:
         (v.metric_id, v.stratum_id): v
         for v in Value.objects.filter(team=team, period=period).select_related("stratum")
     }
-    strata: dict[int, list[Stratum]] = {}
-    for stratum in Stratum.objects.filter(
-        stratification_id__in={m.stratification_id for m in metrics if m.stratification_id}
-    ):
-        strata.setdefault(stratum.stratification_id, []).append(stratum)
+    strata = strata_of(metrics)
     lines = []
     for metric in metrics:
         groups = strata.get(metric.stratification_id, []) if metric.stratification_id else []
@@ -457,8 +454,7 @@ def _chart_csv(chart: MetricChart) -> str:
                 "yes" if row["baseline"] else "",
                 "" if row["include"] else "yes",
                 "yes" if row["signal"] else "",
-                # Spreadsheets run cells starting with these as formulas.
-                ("'" + row["note"]) if row["note"][:1] in "=+-@" else row["note"],
+                safe_cell(row["note"]),
             ]
         )
     return out.getvalue()

@@ -24,7 +24,7 @@ from convene.lib.audit import record
 
 from .cache import bump
 from .entry import check_entry
-from .grid import metrics_for, reportable_periods
+from .grid import metrics_for, reportable_periods, strata_of
 from .models import Metric, Report, ReportingPeriod, Stratum, Value, ValueRevision
 
 COLUMNS = [
@@ -176,11 +176,10 @@ def import_figures(team: Any, rows: Iterable[tuple[int, dict[str, str]]], by: An
     for period in reportable_periods(team):
         periods[period_code(period)] = period
         periods[period.starts_on.isoformat()] = period  # a month may be named by its first day
-    strata: dict[int, dict[str, Stratum]] = {}
-    for stratum in Stratum.objects.filter(
-        stratification__in=[m.stratification_id for m in metrics.values() if m.stratification_id]
-    ):
-        strata.setdefault(stratum.stratification_id, {})[stratum.name.lower()] = stratum
+    strata = {
+        stratification_id: {stratum.name.lower(): stratum for stratum in group}
+        for stratification_id, group in strata_of(list(metrics.values())).items()
+    }
     locked = set(
         Report.objects.filter(team=team, status=Report.Status.SUBMITTED).values_list(
             "period_id", flat=True
@@ -359,11 +358,7 @@ def template_rows(team: Any) -> list[list[Any]]:
     metrics = metrics_for(team)
     periods = reportable_periods(team)
     values = {(v.metric_id, v.period_id, v.stratum_id): v for v in Value.objects.filter(team=team)}
-    strata: dict[int, list[Stratum]] = {}
-    for stratum in Stratum.objects.filter(
-        stratification__in=[m.stratification_id for m in metrics if m.stratification_id]
-    ):
-        strata.setdefault(stratum.stratification_id, []).append(stratum)
+    strata = strata_of(metrics)
     rows = []
     for period in periods:
         for metric in metrics:
@@ -438,11 +433,11 @@ def team_template(team: Any) -> bytes:
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
-    return _safe(value) if isinstance(value, str) else value
+    return safe_cell(value) if isinstance(value, str) else value
 
 
-def _safe(text: str) -> str:
-    # A cell starting with these runs as a formula in spreadsheets.
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet will show, not run: cells starting with = + - @ are formulas."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
@@ -470,16 +465,16 @@ def export_rows(collaborative: Any) -> Iterator[list[Any]]:
     )
     for value in values.iterator(chunk_size=2000):
         yield [
-            _safe(value.team.name),
-            _safe(value.team.organisation.name),
+            safe_cell(value.team.name),
+            safe_cell(value.team.organisation.name),
             value.metric.short_name,
             period_code(value.period),
             value.stratum.name if value.stratum else "",
             _number(value.numerator),
             _number(value.denominator),
-            _safe(value.note),
+            safe_cell(value.note),
             "yes" if value.is_excluded else "",
-            _safe(value.exclusion_reason),
+            safe_cell(value.exclusion_reason),
             value.updated_by.email if value.updated_by else "",
             value.updated_at.isoformat(timespec="seconds"),
         ]
