@@ -3,12 +3,14 @@
 Builds a throwaway SQLite database with one collaborative of 50 teams x 5 metrics x 36
 monthly periods (9,000 values, 1,800 monthly reports), starts gunicorn with two workers on
 loopback, signs in as the host admin with a real session, and from a second process loads
-``/health/``, one team dashboard and the collaborative dashboard for a fixed time each with a
-few concurrent connections. Run from the repository root:
+``/health/``, one team dashboard, the collaborative dashboard and the team-by-team charts of one
+metric (the part the dashboard loads with htmx as it scrolls into view) for a fixed time each
+with a few concurrent connections. Run from the repository root:
 
     .venv/bin/python bench/dashboard.py [--seconds 15] [--concurrency 4] [--profile]
 
-Prints the cold (first after start) collaborative dashboard latency, then a table of URL,
+Prints the cold (first after start) latency of the collaborative dashboard and of the
+team-by-team charts, then a table of URL,
 requests, requests per second, p50 and p95 latency and errors, and ends with the line
 ``ratio collaborative/trivial = R`` (collaborative req/s divided by trivial req/s). With
 ``--profile`` it also profiles one warm collaborative dashboard request in-process (cProfile).
@@ -174,7 +176,10 @@ def sign_in(port: int, email: str, password: str) -> str:
 
 
 def _get(conn: http.client.HTTPConnection, path: str, cookie: str) -> tuple[int, bytes]:
-    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    headers = {"Cookie": cookie} if cookie else {}
+    if "/dashboard/metrics/" in path:
+        headers["HX-Request"] = "true"  # the team-by-team charts, as htmx loads them
+    conn.request("GET", path, headers=headers)
     response = conn.getresponse()
     return response.status, response.read()
 
@@ -202,14 +207,19 @@ def _worker(
 def load(
     port: int, paths: list[str], session: str, seconds: float, concurrency: int
 ) -> dict[str, Any]:
-    """The cold request, then each path loaded for ``seconds`` by ``concurrency`` threads."""
+    """The cold requests, then each path loaded for ``seconds`` by ``concurrency`` threads.
+
+    Cold: the collaborative dashboard (``paths[2]``) and what it loads next (``paths[3]``),
+    each the first request after the server started.
+    """
     cookie = f"sessionid={session}"
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-    start = time.perf_counter()
-    status, _body = _get(conn, paths[-1], cookie)
-    cold = time.perf_counter() - start
-    conn.close()
-    results: dict[str, Any] = {"cold": (cold, status), "rows": []}
+    results: dict[str, Any] = {"cold": [], "rows": []}
+    for path in paths[2:]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        start = time.perf_counter()
+        status, _body = _get(conn, path, cookie)
+        results["cold"].append((path, time.perf_counter() - start, status))
+        conn.close()
     for path in paths:
         # One untimed request per connection first, so that no worker is cold during timing.
         warm: list[tuple[float, float, str]] = []
@@ -428,6 +438,7 @@ def seed() -> None:
             {
                 "collaborative": collaborative.pk,
                 "team": teams[0].pk,
+                "metric": Metric.objects.filter(collaborative=collaborative).order_by("pk")[0].pk,
                 "values": Value.objects.filter(team__collaborative=collaborative).count(),
                 "reports": len(reports),
                 "periods": len(periods),
@@ -532,7 +543,12 @@ def main() -> None:
         print(f"  gunicorn on 127.0.0.1:{port} (2 workers); signed in as {HOST_EMAIL}", flush=True)
 
         cid, tid = ids["collaborative"], ids["team"]
-        paths = ["/health/", f"/c/{cid}/teams/{tid}/dashboard/", f"/c/{cid}/dashboard/"]
+        paths = [
+            "/health/",
+            f"/c/{cid}/teams/{tid}/dashboard/",
+            f"/c/{cid}/dashboard/",
+            f"/c/{cid}/dashboard/metrics/{ids['metric']}/teams/",
+        ]
         print(
             f"Loading each URL for {args.seconds:g} s with {args.concurrency} connections "
             "(from a second process)...",
@@ -543,15 +559,19 @@ def main() -> None:
                 load, port, paths, session, args.seconds, args.concurrency
             ).result()
 
-        cold, cold_status = results["cold"]
         print()
+        (_path, cold, cold_status), (_path, cold_teams, teams_status) = results["cold"]
         print(
             f"cold collaborative dashboard (first request after start): {cold * 1000:.0f} ms "
             f"(HTTP {cold_status}; goal < 300 ms)"
         )
+        print(
+            f"cold team-by-team charts of one metric (loaded as they scroll into view): "
+            f"{cold_teams * 1000:.0f} ms (HTTP {teams_status})"
+        )
         print()
         header = (
-            f"{'URL':<32} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}"
+            f"{'URL':<44} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}"
         )
         print(header)
         print("-" * len(header))
@@ -562,13 +582,14 @@ def main() -> None:
             rate = ok / row["elapsed"] if row["elapsed"] > 0 else 0.0
             rates.append(rate)
             print(
-                f"{row['path']:<32} {len(latencies):>8} {rate:>8.2f} "
+                f"{row['path']:<44} {len(latencies):>8} {rate:>8.2f} "
                 f"{percentile(latencies, 0.5) * 1000:>8.1f} "
                 f"{percentile(latencies, 0.95) * 1000:>8.1f} {len(row['errors']):>6}"
             )
         errors = [e for row in results["rows"] for e in row["errors"] + row["warm_errors"]]
-        if cold_status != 200:
-            errors.append(f"cold request: HTTP {cold_status}")
+        for path, _seconds, status in results["cold"]:
+            if status != 200:
+                errors.append(f"cold request of {path}: HTTP {status}")
         for error, count in Counter(errors).most_common(10):
             print(f"  error x{count}: {error}")
         if args.profile:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -14,7 +13,7 @@ from convene.collaboratives.access import Access
 from convene.collaboratives.overview import labelled_teams
 from convene.spc import funnel
 
-from .dashboards import MetricChart, Series, chart_for, collaborative_series
+from .dashboards import MetricChart, Series, chart_for, collaborative_series, improvement_flags
 from .models import Metric, Report, ReportingPeriod, ReportingSchedule
 
 FUNNEL_PERIODS = 3
@@ -24,12 +23,13 @@ FUNNEL_PERIODS = 3
 class MetricSection:
     metric: Metric
     aggregate: MetricChart
-    teams: list[tuple[Any, MetricChart]] = field(default_factory=list)
     funnel_spec: dict[str, Any] | None = None
     funnel_outside: list[str] = field(default_factory=list)
     funnel_label: str = ""
     improving: int = 0
     reporting: int = 0
+    # Teams with figures whose own charts the viewer may see (drawn on a page of their own).
+    shared: int = 0
 
     @property
     def spec_id(self) -> str:
@@ -43,8 +43,8 @@ class MetricSection:
 def _aggregate(metric: Metric, all_series: list[Series]) -> Series:
     """Summed numerators and denominators (the roll-up); the mean for continuous values."""
     periods = all_series[0].periods if all_series else []
-    numerators: list[Decimal | None] = []
-    denominators: list[Decimal | None] = []
+    numerators: list[float | None] = []
+    denominators: list[float | None] = []
     summed = metric.kind in {Metric.Kind.PROPORTION, Metric.Kind.RATE, Metric.Kind.COUNT}
     for i in range(len(periods)):
         pairs = [
@@ -58,22 +58,27 @@ def _aggregate(metric: Metric, all_series: list[Series]) -> Series:
             numerators.append(None)
             denominators.append(None)
         elif summed:
-            numerators.append(sum((n for n, _d in pairs), Decimal(0)))
+            numerators.append(sum((n for n, _d in pairs), 0.0))
             denominators.append(
-                sum((d for _n, d in pairs), Decimal(0)) if metric.has_denominator else None
+                sum((d for _n, d in pairs), 0.0) if metric.has_denominator else None
             )
         else:
-            numerators.append(sum((n for n, _d in pairs), Decimal(0)) / len(pairs))
+            numerators.append(sum((n for n, _d in pairs), 0.0) / len(pairs))
             denominators.append(None)
     return Series(metric, periods, numerators, denominators)
 
 
 def metric_sections(
-    access: Access, metrics: list[Metric], periods: list[ReportingPeriod]
+    access: Access, metrics: list[Metric], periods: list[ReportingPeriod], visible: list[Any]
 ) -> list[MetricSection]:
+    """Per metric: the roll-up chart, how many teams improve, and the funnel plot.
+
+    Every team counts in the roll-up and the improvement count, whatever the viewer may see
+    of each team; the funnel compares only the ``visible`` ones (see ``labelled_teams``).
+    """
     collaborative = access.collaborative
-    visible = {team.pk: team for team in labelled_teams(access)}
     teams = list(collaborative.teams.all())
+    shown = {team.pk: team for team in visible}
     series_by_team = collaborative_series(teams, metrics, periods)
     sections = []
     for index, metric in enumerate(metrics):
@@ -84,31 +89,45 @@ def metric_sections(
             rules=collaborative.chart_rules,
         )
         section = MetricSection(metric, aggregate)
-        for team in teams:
-            series = series_by_team[team.pk][index]
-            if not series.has_data:
-                continue
-            section.reporting += 1
-            label = visible[team.pk].label if team.pk in visible else ""
-            chart = chart_for(
-                series,
-                title=label,
-                height=120,
-                key=f"{metric.pk}-{team.pk}",
-                compact=True,
-                rules=collaborative.chart_rules,
-            )
-            section.improving += chart.improving
-            if team.pk in visible:
-                section.teams.append((visible[team.pk], chart))
-        section.teams.sort(key=lambda pair: (not pair[0].is_named, pair[0].label.lower()))
+        reporting = [s for s in all_series if s.has_data]
+        section.reporting = len(reporting)
+        section.improving = sum(improvement_flags(reporting, collaborative.chart_rules))
+        section.shared = sum(
+            1 for team, s in zip(teams, all_series, strict=True) if s.has_data and team.pk in shown
+        )
         _add_funnel(
             section,
-            [series_by_team[t.pk][index] for t in teams if t.pk in visible],
-            [visible[t.pk] for t in teams if t.pk in visible],
+            [series_by_team[t.pk][index] for t in teams if t.pk in shown],
+            [shown[t.pk] for t in teams if t.pk in shown],
         )
         sections.append(section)
     return sections
+
+
+def team_charts(
+    access: Access, metric: Metric, periods: list[ReportingPeriod]
+) -> list[tuple[Any, MetricChart]]:
+    """A small chart of every team the viewer may see that reported this metric.
+
+    Named teams first, then the anonymised ones, each group by label.
+    """
+    teams = labelled_teams(access)
+    series_by_team = collaborative_series(teams, [metric], periods)
+    charts = []
+    for team in teams:
+        series = series_by_team[team.pk][0]
+        if series.has_data:
+            chart = chart_for(
+                series,
+                title=team.label,
+                height=120,
+                key=f"{metric.pk}-{team.pk}",
+                compact=True,
+                rules=access.collaborative.chart_rules,
+            )
+            charts.append((team, chart))
+    charts.sort(key=lambda pair: (not pair[0].is_named, pair[0].label.lower()))
+    return charts
 
 
 def _add_funnel(section: MetricSection, series: list[Series], teams: list[Any]) -> None:
@@ -154,10 +173,28 @@ def _add_funnel(section: MetricSection, series: list[Series], teams: list[Any]) 
     section.funnel_outside = [str(label) for label in result.outside]
 
 
+@dataclass(frozen=True)
+class ReportingState:
+    name: str
+    css: str
+    text: str
+    hidden: str = ""  # words for screen readers beside a symbol
+
+
+def reporting_states() -> dict[str, ReportingState]:
+    """The cells' looks, translated once per table rather than once per cell."""
+    return {
+        "on_time": ReportingState("on_time", "text-success-emphasis", "✓", gettext("on time")),
+        "late": ReportingState("late", "text-warning-emphasis", gettext("late")),
+        "missing": ReportingState("missing", "text-danger", gettext("missing")),
+        "open": ReportingState("open", "text-body-secondary", gettext("open")),
+    }
+
+
 @dataclass
 class ReportingRow:
     period: ReportingPeriod
-    cells: list[tuple[Any, str]]
+    cells: list[tuple[Any, ReportingState]]
     on_time: int
     late: int
 
@@ -168,33 +205,38 @@ class ReportingRow:
 
 
 def reporting_table(
-    access: Access, periods: list[ReportingPeriod], last: int = 12
+    access: Access, periods: list[ReportingPeriod], teams: list[Any], last: int = 12
 ) -> list[ReportingRow]:
-    """Which teams reported on time, late or not yet, for the most recent periods."""
-    collaborative = access.collaborative
-    schedule = ReportingSchedule.objects.filter(collaborative=collaborative).first()
-    teams = labelled_teams(access)
+    """Which teams reported on time, late or not yet, for the most recent periods.
+
+    ``teams`` are the labelled teams the viewer may see (see ``labelled_teams``).
+    """
+    schedule = ReportingSchedule.objects.filter(collaborative=access.collaborative).first()
     recent = periods[-last:]
-    reports = {
-        (r.team_id, r.period_id): r
-        for r in Report.objects.filter(period__in=recent, team__in=[t.pk for t in teams])
+    submitted = Report.objects.filter(
+        period__in=recent, team__in=[t.pk for t in teams], status=Report.Status.SUBMITTED
+    )
+    late_reports = {
+        (team_id, period_id): is_late
+        for team_id, period_id, is_late in submitted.values_list("team_id", "period_id", "is_late")
     }
     today = timezone.localdate()
+    looks = reporting_states()
     rows = []
     for period in reversed(recent):
         late_after = period.late_after(schedule) if schedule else period.due_on
         cells = []
         on_time = late = 0
         for team in teams:
-            report = reports.get((team.pk, period.pk))
-            if report and report.is_locked:
-                state = "late" if report.is_late else "on_time"
-                late += report.is_late
-                on_time += not report.is_late
+            is_late = late_reports.get((team.pk, period.pk))
+            if is_late is not None:
+                state = "late" if is_late else "on_time"
+                late += is_late
+                on_time += not is_late
             elif today > late_after:
                 state = "missing"
             else:
                 state = "open"
-            cells.append((team, state))
+            cells.append((team, looks[state]))
         rows.append(ReportingRow(period, cells, on_time, late))
     return rows

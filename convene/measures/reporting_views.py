@@ -445,8 +445,8 @@ def _chart_csv(chart: MetricChart) -> str:
         writer.writerow(
             [
                 row["x"],
-                _csv_number(series.numerators[index]),
-                _csv_number(series.denominators[index]),
+                _csv_number(series.numerators[index], digits=15),
+                _csv_number(series.denominators[index], digits=15),
                 _csv_number(row["y"]),
                 _csv_number(row["cl"]),
                 _csv_number(row["lcl"]),
@@ -460,12 +460,9 @@ def _chart_csv(chart: MetricChart) -> str:
     return out.getvalue()
 
 
-def _csv_number(number: Any) -> str:
-    if number is None:
-        return ""
-    if isinstance(number, float):
-        return f"{number:.6g}"
-    return format(number.normalize(), "f")
+def _csv_number(number: float | None, digits: int = 6) -> str:
+    """Computed values to 6 significant digits; figures as entered (``digits=15``)."""
+    return "" if number is None else f"{number:.{digits}g}"
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

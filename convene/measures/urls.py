@@ -11,6 +11,11 @@ urlpatterns = [
         views.collaborative_dashboard,
         name="dashboard",
     ),
+    path(
+        "c/<int:collaborative_id>/dashboard/metrics/<int:metric_id>/teams/",
+        views.dashboard_team_charts,
+        name="dashboard-teams",
+    ),
     path("c/<int:collaborative_id>/measures/new/", views.new_metric, name="new-metric"),
     path("c/<int:collaborative_id>/measures/library/", views.metric_library, name="library"),
     path("c/<int:collaborative_id>/measures/schedule/", views.edit_schedule, name="schedule"),

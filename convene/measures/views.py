@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,13 +19,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from convene.collaboratives.access import collaborative_for
+from convene.collaboratives.access import Access, collaborative_for
 from convene.collaboratives.models import Collaborative, CollaborativeRole
+from convene.collaboratives.overview import labelled_teams
 from convene.lib.versioning import refreshed_form, save_if_unchanged
 
 from .access import metric_for, stratification_for
 from .cache import PAGE_TIMEOUT, page_key
-from .collaborative_dashboard import metric_sections, reporting_table
+from .collaborative_dashboard import metric_sections, reporting_table, team_charts
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
 from .models import Feedback, Metric, Report, ReportingSchedule, Stratum
@@ -242,38 +244,45 @@ def delete_stratification(
     return redirect("measures:metrics", collaborative_id)
 
 
-@login_required
-def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> HttpResponse:
-    collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
-    today = timezone.localdate()
-    with_reporting = access.can("view_reporting_status")
+def _dashboard_key(name: str, access: Access, *parts: Any) -> str:
+    """A cache key for a dashboard part: per data version, language, day and viewer."""
+    collaborative = access.collaborative
     # What this person may see decides the page: which teams, under which labels.
     seen = (
         "all"
         if access.sees_all_teams
         else (sorted(access.team_ids), sorted(access.coached_team_ids), sorted(access.grants))
     )
-    key = page_key(
-        "collaborative",
+    return page_key(
+        name,
         collaborative.pk,
         get_language(),
-        today,
+        timezone.localdate(),
         collaborative.sharing,
         collaborative.chart_rules,
-        with_reporting,
+        access.can("view_reporting_status"),
         seen,
+        *parts,
     )
+
+
+@login_required
+def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
+    key = _dashboard_key("collaborative", access)
     body = cache.get(key)
     if body is None:
         metrics = list(collaborative.metrics.filter(team__isnull=True))
-        periods = list(collaborative.periods.filter(starts_on__lte=today))
+        periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
+        teams = labelled_teams(access)
+        with_reporting = access.can("view_reporting_status")
         body = render_to_string(
             "measures/_collaborative_dashboard_body.html",
             {
                 "collaborative": collaborative,
                 "access": access,
-                "sections": metric_sections(access, metrics, periods),
-                "reporting": reporting_table(access, periods) if with_reporting else [],
+                "sections": metric_sections(access, metrics, periods, teams),
+                "reporting": reporting_table(access, periods, teams) if with_reporting else [],
             },
             request=request,
         )
@@ -283,6 +292,42 @@ def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> Http
         "measures/collaborative_dashboard.html",
         {"collaborative": collaborative, "access": access, "body": mark_safe(body)},  # noqa: S308 - our own rendered template
     )
+
+
+@login_required
+def dashboard_team_charts(
+    request: HttpRequest, collaborative_id: int, metric_id: int
+) -> HttpResponse:
+    """One metric, team by team: loaded into the dashboard as it scrolls into view, or a page.
+
+    The dashboard does not carry every team's chart: with 30 teams and 5 metrics that is
+    150 charts the browser would draw before anyone scrolls to them.
+    """
+    metric, access = metric_for(request, collaborative_id, metric_id, "view_dashboard")
+    collaborative = access.collaborative
+    key = _dashboard_key("team-charts", access, metric.pk)
+    body = cache.get(key)
+    if body is None:
+        periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
+        body = render_to_string(
+            "measures/_team_charts.html",
+            {
+                "collaborative": collaborative,
+                "metric": metric,
+                "charts": team_charts(access, metric, periods),
+            },
+            request=request,
+        )
+        cache.set(key, body, PAGE_TIMEOUT)
+    context = {
+        "collaborative": collaborative,
+        "access": access,
+        "metric": metric,
+        "body": mark_safe(body),  # noqa: S308 - our own rendered template
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "measures/_team_charts_fragment.html", context)
+    return render(request, "measures/team_charts.html", context)
 
 
 @login_required

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .charts import CHARTS, RATIO_CHARTS, PartData, compute_limits, nanmean
-from .runs import RunsStats, run_segments, runs_analysis
+from .runs import RunsStats, longest_segment, runs_analysis
 
 __all__ = ["ManyResult", "QicResult", "qic", "qic_many"]
 
@@ -638,24 +638,7 @@ def _build_result(
         def mean_of(a: FloatArray, s: int = s, e: int = e) -> float | None:
             return _num(nanmean(a[:, s:e])[0]) if e > s else None
 
-        segs = run_segments(eng.y[0, s:e], eng.cl[0, s:e], include[s:e])
-        longest = max(segs, key=lambda t: t[1] - t[0], default=None)
-        if longest is not None:
-            # The longest run by number of useful points, not by span (skips don't count).
-            counts = [
-                int(
-                    sum(
-                        1
-                        for q in range(a, b + 1)
-                        if include[s + q]
-                        and np.isfinite(eng.y[0, s + q] - eng.cl[0, s + q])
-                        and eng.y[0, s + q] != eng.cl[0, s + q]
-                    )
-                )
-                for a, b, _ in segs
-            ]
-            best = int(np.argmax(counts))
-            longest = segs[best]
+        longest = longest_segment(eng.y[0, s:e], eng.cl[0, s:e], include[s:e])
         signal = bool(st.runs_signal[0]) and chart != "mr" and not dots_only
         part = {
             "part": label,

@@ -17,6 +17,7 @@ __all__ = [
     "RunsStats",
     "anhoej_thresholds",
     "longest_run_max",
+    "longest_segment",
     "n_crossings_min",
     "runs_analysis",
 ]
@@ -163,3 +164,22 @@ def run_segments(y: FloatArray, cl: FloatArray, include: BoolArray) -> list[tupl
         else:
             segments.append((i, i, side))
     return segments
+
+
+def longest_segment(
+    y: FloatArray, cl: FloatArray, include: BoolArray
+) -> tuple[int, int, int] | None:
+    """The longest run of one series as ``(first, last, side)``, or None without runs.
+
+    Longest by number of useful points, not by span: skipped points do not count.
+    """
+    segments = run_segments(y, cl, include)
+    if not segments:
+        return None
+    counts = [
+        sum(
+            1 for q in range(a, b + 1) if include[q] and np.isfinite(y[q] - cl[q]) and y[q] != cl[q]
+        )
+        for a, b, _ in segments
+    ]
+    return segments[int(np.argmax(counts))]

@@ -49,6 +49,9 @@ def test_host_sees_every_team(page, live_server, world, login, figures):
     ).click()
     expect(page.get_by_role("heading", name="Hypertension control", exact=True)).to_be_visible()
     expect(page.get_by_text("1 of 2 reporting teams shows improvement")).to_be_visible()
+    # The team-by-team charts arrive as they scroll into view.
+    page.locator(".team-charts").first.evaluate("holder => holder.scrollIntoView()")
+    expect(page.locator(".chart-small svg")).to_have_count(2)
     expect(page.get_by_role("link", name="Eastside clinic")).to_be_visible()
     expect(page.get_by_role("link", name="Valley clinic")).to_be_visible()
     expect(page.locator(".chart svg").first).to_be_visible()
@@ -58,9 +61,15 @@ def test_host_sees_every_team(page, live_server, world, login, figures):
 
 def test_another_team_sees_us_anonymised(page, live_server, world, login, figures):
     login(page.context, world.other_team)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/dashboard/")
+    c, metric = world.collaborative.pk, figures.pk
+    page.goto(f"{live_server.url}/c/{c}/dashboard/metrics/{metric}/teams/")
+    expect(page.get_by_role("heading", name="Hypertension control, team by team")).to_be_visible()
+    expect(page.locator(".chart-small svg")).to_have_count(2)
     expect(page.get_by_role("link", name="Valley clinic")).to_be_visible()
     expect(page.get_by_role("heading", name="Team A")).to_be_visible()
     expect(page.get_by_text("Eastside clinic")).to_have_count(0)
     expect(page.get_by_role("heading", name="Reporting")).to_have_count(0)
+    check_page(page, "team-charts-other-team")
+    page.get_by_role("link", name="Dashboard", exact=True).first.click()
+    expect(page.get_by_text("1 of 2 reporting teams shows improvement")).to_be_visible()
     check_page(page, "collaborative-dashboard-other-team")

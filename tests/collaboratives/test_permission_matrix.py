@@ -275,6 +275,7 @@ CASES += [
     ("measures:value-history", "get", _value, None, TEAM_A_READERS),
     ("measures:team-dashboard", "get", _t, None, TEAM_A_READERS),
     ("measures:dashboard", "get", _c, None, EVERYONE_IN),
+    ("measures:dashboard-teams", "get", _metric, None, EVERYONE_IN),
     (
         "measures:add-feedback",
         "post",

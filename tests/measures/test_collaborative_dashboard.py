@@ -57,6 +57,13 @@ def _page(client, person, world):
     return client.get(reverse("measures:dashboard", args=[world.collaborative.pk])).content.decode()
 
 
+def _teams_page(client, person, world, metric, htmx=False):
+    client.force_login(person)
+    url = reverse("measures:dashboard-teams", args=[world.collaborative.pk, metric.pk])
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.get(url, headers=headers).content.decode()
+
+
 def test_hosts_see_every_team_the_roll_up_and_the_count_of_improving_teams(client, world, bp):
     body = _page(client, world.host, world)
     assert "1 of 2 reporting teams shows improvement" in body
@@ -64,6 +71,21 @@ def test_hosts_see_every_team_the_roll_up_and_the_count_of_improving_teams(clien
     assert "Eastside clinic" in body and "Valley clinic" in body
     assert "Teams compared" in body  # the funnel plot
     assert 'id="reporting"' in body and "missing" in body
+    teams_url = reverse("measures:dashboard-teams", args=[world.collaborative.pk, bp.pk])
+    assert f'hx-get="{teams_url}"' in body  # team by team, drawn as it scrolls into view
+    assert "The charts of 2 teams, team by team" in body
+
+
+def test_the_team_charts_load_into_the_dashboard_or_stand_as_a_page(client, world, bp):
+    fragment = _teams_page(client, world.host, world, bp, htmx=True)
+    assert "<html" not in fragment
+    assert len(re.findall(r'class="chart chart-small"', fragment)) == 2
+    assert re.search(
+        r'id="sm-[^"]*">\s*<a [^>]*>Eastside clinic</a>\s*<span[^>]*>improving', fragment
+    )
+    page = _teams_page(client, world.host, world, bp)
+    assert "<html" in page and "Hypertension control, team by team" in page
+    assert "Valley clinic" in page
 
 
 def test_the_roll_up_sums_numerators_and_denominators(world, bp):
@@ -81,12 +103,14 @@ def test_anonymised_sharing_names_only_my_own_team(client, world, bp):
     body = _page(client, world.other_team, world)
     assert "Valley clinic" in body
     assert "Eastside clinic" not in body
-    assert re.search(r'<h4[^>]*id="sm-[^"]*">\s*Team A', body)
+    assert 'id="reporting"' not in body
+    teams = _teams_page(client, world.other_team, world, bp, htmx=True)
+    assert re.search(r'<h4[^>]*id="sm-[^"]*">\s*Team A', teams)
+    assert "Valley clinic" in teams and "Eastside clinic" not in teams
     team_a_dashboard = reverse(
         "measures:team-dashboard", args=[world.collaborative.pk, world.team_a.pk]
     )
-    assert team_a_dashboard not in body
-    assert 'id="reporting"' not in body
+    assert team_a_dashboard not in teams
 
 
 def test_aggregate_only_shows_no_other_team(client, world, bp):
@@ -95,26 +119,39 @@ def test_aggregate_only_shows_no_other_team(client, world, bp):
     body = _page(client, world.other_team, world)
     assert "Eastside clinic" not in body and not re.search(r">\s*Team A", body)
     assert "Hypertension control: all teams" in body
+    teams = _teams_page(client, world.other_team, world, bp, htmx=True)
+    assert "Valley clinic" in teams
+    assert "Eastside clinic" not in teams and "Team A" not in teams
 
 
 def test_observers_see_the_roll_up_only(client, world, bp):
     body = _page(client, world.observer, world)
     assert "Hypertension control: all teams" in body
-    assert "Eastside clinic" not in body and 'id="sm-' not in body
+    assert "Eastside clinic" not in body and "dashboard-teams" not in body
+    assert "Team-by-team charts are not shared with you" in body
     assert "Teams compared" not in body
     assert 'id="reporting"' not in body
+    teams = _teams_page(client, world.observer, world, bp)
+    assert 'id="sm-' not in teams and "Eastside clinic" not in teams
+    assert "No team you may see has reported this metric yet." in teams
 
 
 def test_dashboard_queries_do_not_grow_with_teams(
     client, world, bp, django_capture_on_commit_callbacks
 ):
     client.force_login(world.host)
-    url = reverse("measures:dashboard", args=[world.collaborative.pk])
+    urls = [
+        reverse("measures:dashboard", args=[world.collaborative.pk]),
+        reverse("measures:dashboard-teams", args=[world.collaborative.pk, bp.pk]),
+    ]
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
+    def count() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
 
     small = count()
     periods = list(world.collaborative.periods.all())
@@ -139,3 +176,5 @@ def test_a_cached_page_is_never_shown_to_someone_who_may_see_less(client, world,
     other = _page(client, world.other_team, world)
     assert "Eastside clinic" not in other
     assert 'id="reporting"' not in other
+    assert "Eastside clinic" in _teams_page(client, world.host, world, bp)
+    assert "Eastside clinic" not in _teams_page(client, world.other_team, world, bp)
