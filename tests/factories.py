@@ -45,3 +45,45 @@ def make_team(collaborative: Collaborative, name: str | None = None, **fields: A
     return Team.objects.create(
         collaborative=collaborative, name=name or f"Team {next(_numbers)}", **fields
     )
+
+
+AGE_GROUPS = ("Under 45", "45 to 64", "65 and over")
+
+
+def make_stratified_metric(
+    collaborative: Collaborative, groups: tuple[str, ...] = AGE_GROUPS, **fields: Any
+) -> Any:
+    """A shared proportion reported by age group, unless ``fields`` say otherwise."""
+    from convene.measures.models import Metric, Stratification, Stratum
+
+    ages = Stratification.objects.create(collaborative=collaborative, name="Age group")
+    for position, group in enumerate(groups):
+        Stratum.objects.create(stratification=ages, name=group, position=position)
+    defaults: dict[str, Any] = {
+        "name": "Blood-pressure control",
+        "short_name": "BP by age",
+        "conceptual_definition": "Controlled share",
+        "kind": "proportion",
+        "denominator": "Adults with hypertension",
+        "direction": "up",
+    }
+    defaults.update(fields)
+    return Metric.objects.create(collaborative=collaborative, stratification=ages, **defaults)
+
+
+def record_by_group(
+    team: Team, metric: Any, period: Any, figures: dict[str, tuple[float, float | None]]
+) -> None:
+    """One value per group: ``{group name: (numerator, denominator)}``."""
+    from convene.measures.models import Value
+
+    strata = {stratum.name: stratum for stratum in metric.stratification.strata.all()}
+    for group, (numerator, denominator) in figures.items():
+        Value.objects.create(
+            team=team,
+            metric=metric,
+            period=period,
+            stratum=strata[group],
+            numerator=numerator,
+            denominator=denominator,
+        )

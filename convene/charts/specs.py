@@ -14,6 +14,10 @@ LIMIT = "#6c757d"
 SIGNAL = "#b45309"  # amber, dark enough for 3:1 against white
 GOAL = "#2f7d32"
 EXCLUDED = "#9aa0a6"
+# Okabe-Ito hues, told apart with colour-vision deficiencies, darkened where needed so every
+# line keeps at least 4.5:1 against white. Shapes tell the groups apart as well.
+GROUP_COLOURS = ["#0072B2", "#B35000", "#007A5A", "#A8508A", "#8F6300", "#000000"]
+GROUP_SHAPES = ["circle", "square", "triangle-up", "diamond", "triangle-down", "cross"]
 
 
 def _iso(x: Any) -> Any:
@@ -243,5 +247,178 @@ def funnel_chart(
         "width": "container",
         "height": height,
         "layer": layers,
+        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+    }
+
+
+def progress_chart(
+    rows: Sequence[dict[str, Any]], *, title: str, y_title: str, height: int = 200
+) -> dict[str, Any]:
+    """Scores on a fixed 0.5-5 scale over time, one line per rater (team, coach)."""
+    x_enc = {"field": "x", "type": "temporal", "title": None, "axis": {"format": "%b %y"}}
+    y_enc = {
+        "field": "score",
+        "type": "quantitative",
+        "title": y_title,
+        "scale": {"domain": [0, 5]},
+        "axis": {"values": [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5], "format": ".1f"},
+    }
+    colour = {
+        "field": "rater",
+        "type": "nominal",
+        "title": None,
+        # Dark blue and dark orange: told apart without colour too (solid line vs dashes).
+        "scale": {"range": [INK, SIGNAL]},
+        "legend": {"orient": "bottom"},
+    }
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": title},
+        "width": "container",
+        "height": height,
+        "data": {"values": list(rows)},
+        "layer": [
+            {
+                "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 1.5},
+                "encoding": {
+                    "x": x_enc,
+                    "y": y_enc,
+                    "color": colour,
+                    "strokeDash": {"field": "rater", "type": "nominal", "legend": None},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 40},
+                "encoding": {
+                    "x": x_enc,
+                    "y": y_enc,
+                    "color": colour,
+                    "shape": {"field": "rater", "type": "nominal", "legend": None},
+                    "tooltip": [
+                        {"field": "x", "type": "temporal", "title": "period", "format": "%B %Y"},
+                        {"field": "rater", "type": "nominal", "title": "rated by"},
+                        {"field": "score", "type": "quantitative", "format": ".1f"},
+                    ],
+                },
+            },
+        ],
+        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+    }
+
+
+def _group_encodings(
+    groups: Sequence[str], colours: Sequence[str] = GROUP_COLOURS
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Colour and shape by group, in the groups' own order, sharing one legend at the bottom."""
+    legend = {"orient": "bottom", "title": None}
+    common = {"field": "group", "type": "nominal", "sort": list(groups), "legend": legend}
+    palette = [colours[i % len(colours)] for i in range(len(groups))]
+    shapes = [GROUP_SHAPES[i % len(GROUP_SHAPES)] for i in range(len(groups))]
+    colour = {**common, "scale": {"domain": list(groups), "range": palette}}
+    shape = {**common, "scale": {"domain": list(groups), "range": shapes}}
+    return colour, shape
+
+
+def _time_axis(first: str, last: str, periods: int) -> dict[str, Any]:
+    """Month ticks, a dozen at most: the default ticks repeat a month's label mid-month."""
+    step = max(1, -(-periods // 12))
+    return {
+        "type": "temporal",
+        "title": None,
+        "scale": {"domain": [first, last]},
+        "axis": {"format": "%b %y", "tickCount": {"interval": "month", "step": step}},
+    }
+
+
+def strata_chart(
+    rows: Sequence[dict[str, Any]],
+    *,
+    groups: Sequence[str],
+    dates: Sequence[str],
+    y_title: str,
+    percent: bool = False,
+    height: int = 200,
+) -> dict[str, Any]:
+    """One line per group (stratum) over time, to show the gaps between groups.
+
+    ``rows`` are ``{"x", "group", "y"}``, periods without a figure left out; ``dates`` are
+    the starts of every period, so that the time axis lines up with the total's chart. No
+    limits: the groups are compared with each other, not judged one by one.
+    """
+    colour, shape = _group_encodings(groups)
+    x_enc = {"field": "x", **_time_axis(dates[0], dates[-1], len(dates))}
+    y_enc = {
+        "field": "y",
+        "type": "quantitative",
+        "title": y_title,
+        "axis": {"format": ".0f"} if percent else {},
+    }
+    tooltip = [
+        {"field": "x", "type": "temporal", "title": "period", "format": "%B %Y"},
+        {"field": "group", "type": "nominal", "title": "group"},
+        {"field": "y", "type": "quantitative", "title": y_title, "format": ".1f"},
+    ]
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": height,
+        "data": {"values": list(rows)},
+        "encoding": {"x": x_enc, "y": y_enc, "color": colour},
+        "layer": [
+            {"mark": {"type": "line", "strokeWidth": 1.75}},
+            {
+                "mark": {"type": "point", "filled": True, "size": 50, "opacity": 1},
+                "encoding": {"shape": shape, "tooltip": tooltip},
+            },
+        ],
+        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+    }
+
+
+def reporting_chart(
+    rows: Sequence[dict[str, Any]],
+    *,
+    groups: Sequence[str],
+    dates: tuple[str, str],
+    periods: int,
+    y_title: str,
+    height: int = 200,
+) -> dict[str, Any]:
+    """The share of teams that reported, period by period: on time and late, stacked.
+
+    ``rows`` are ``{"start", "end", "group", "y0", "y1", "teams", "open"}``, one part of a
+    bar per kind of report, drawn across the period; ``dates`` are the first period's start
+    and the last one's end. Periods still open for reporting are only outlined: their bars
+    may still grow.
+    """
+    colour, _shape = _group_encodings(groups, [INK, SIGNAL])
+    x_enc = {"field": "start", **_time_axis(*dates, periods)}
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": height,
+        "data": {"values": list(rows)},
+        "mark": {"type": "rect"},
+        "encoding": {
+            "x": x_enc,
+            "x2": {"field": "end"},
+            "y": {
+                "field": "y0",
+                "type": "quantitative",
+                "title": y_title,
+                "scale": {"domain": [0, 100]},
+                "axis": {"format": ".0f"},
+            },
+            "y2": {"field": "y1"},
+            "fill": {**colour, "condition": {"test": "datum.open", "value": "#ffffff"}},
+            "stroke": colour,
+            # No outline for an empty part: it would draw a line across the bar.
+            "strokeWidth": {"condition": {"test": "datum.y1 > datum.y0", "value": 1.5}, "value": 0},
+            "tooltip": [
+                {"field": "start", "type": "temporal", "title": "period", "format": "%B %Y"},
+                {"field": "group", "type": "nominal", "title": "reports"},
+                {"field": "teams", "type": "quantitative", "title": "teams"},
+            ],
+        },
         "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
     }

@@ -23,6 +23,7 @@ from .models import (
     Organisation,
     Team,
     TeamMembership,
+    TeamRole,
 )
 
 HOST = CollaborativeRole.HOST_ADMIN.value
@@ -33,9 +34,12 @@ OBSERVER = CollaborativeRole.OBSERVER.value
 # Grants that are not a collaborative role:
 TEAM_MEMBER = "team_member"  # on any team of the collaborative
 OWN_TEAM = "own_team"  # on the team the action is about
+OWN_TEAM_LEAD = "own_team_lead"  # data lead or change leader of the team the action is about
 ASSIGNED_COACH = "assigned_coach"  # coaching the team the action is about
 
 EVERY_PARTICIPANT = frozenset({HOST, PLANNING, FACULTY, COACH, OBSERVER, TEAM_MEMBER})
+# The team roles that hold OWN_TEAM_LEAD.
+LEAD_ROLES = frozenset({TeamRole.DATA_LEAD.value, TeamRole.CHANGE_LEADER.value})
 
 # The policy. Site staff act as host admins everywhere.
 POLICY: dict[str, frozenset[str]] = {
@@ -58,6 +62,8 @@ POLICY: dict[str, frozenset[str]] = {
     # A team's own numbers and reports: its members write them, host admins can correct.
     "view_team_data": frozenset({HOST, PLANNING, FACULTY, ASSIGNED_COACH, OWN_TEAM}),
     "enter_team_data": frozenset({HOST, OWN_TEAM}),
+    # Metrics of a team's own, beside the shared ones: only where the collaborative allows it.
+    "add_team_metric": frozenset({HOST, OWN_TEAM_LEAD}),
     "reopen_report": frozenset({HOST}),
     "export_data": frozenset({HOST}),
     "give_feedback": frozenset({HOST, FACULTY, ASSIGNED_COACH}),
@@ -65,6 +71,8 @@ POLICY: dict[str, frozenset[str]] = {
     "view_audit": frozenset({HOST}),
     "restore": frozenset({HOST}),
 }
+# Actions a collaborative's setting allows: while it is off, nobody may do them.
+NEEDS_SETTING: dict[str, str] = {"add_team_metric": "can_teams_add_metrics"}
 # Roles that always see every team by name, whatever the sharing setting.
 SEES_ALL_TEAMS = frozenset({HOST, PLANNING, FACULTY})
 
@@ -77,6 +85,7 @@ class Access:
     roles: frozenset[str] = frozenset()
     team_ids: frozenset[int] = frozenset()
     coached_team_ids: frozenset[int] = frozenset()
+    lead_team_ids: frozenset[int] = frozenset()  # teams where the person is a lead
     is_staff: bool = False
     _may: Any = field(default=None, repr=False)
 
@@ -95,11 +104,16 @@ class Access:
 
     def can(self, action: str, team: Team | None = None) -> bool:
         allowed = POLICY[action]
+        setting = NEEDS_SETTING.get(action)
+        if setting and not getattr(self.collaborative, setting):
+            return False
         if self.grants & allowed:
             return True
         if team is None:
             return False
         if OWN_TEAM in allowed and team.pk in self.team_ids:
+            return True
+        if OWN_TEAM_LEAD in allowed and team.pk in self.lead_team_ids:
             return True
         return ASSIGNED_COACH in allowed and team.pk in self.coached_team_ids
 
@@ -160,16 +174,18 @@ def access_in(user: Any, collaborative: Collaborative) -> Access:
     if not user.is_authenticated:
         return Access(collaborative)
     roles = CollaborativeMembership.objects.current().filter(collaborative=collaborative, user=user)
-    team_ids = TeamMembership.objects.current().filter(
+    memberships = TeamMembership.objects.current().filter(
         user=user, team__collaborative=collaborative, team__deleted_at__isnull=True
     )
+    team_roles = list(memberships.values_list("team_id", "role"))
     coached = CoachAssignment.objects.current().filter(
         coach=user, team__collaborative=collaborative, team__deleted_at__isnull=True
     )
     return Access(
         collaborative,
         roles=frozenset(roles.values_list("role", flat=True)),
-        team_ids=frozenset(team_ids.values_list("team_id", flat=True)),
+        team_ids=frozenset(team_id for team_id, _role in team_roles),
+        lead_team_ids=frozenset(team_id for team_id, role in team_roles if role in LEAD_ROLES),
         coached_team_ids=frozenset(coached.values_list("team_id", flat=True)),
         is_staff=user.is_staff,
     )

@@ -45,6 +45,7 @@ class CollaborativeSettingsForm(VersionedForm):
             "status",
             "sharing",
             "chart_rules",
+            "can_teams_add_metrics",
         ]
         widgets = {
             "start_on": DATE,

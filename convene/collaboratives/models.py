@@ -115,6 +115,15 @@ class Collaborative(AuditedModel, SoftDeletable):
         default=ChartRules.ANHOEJ,
         help_text=_("Every chart of the collaborative uses these rules and says so."),
     )
+    can_teams_add_metrics = models.BooleanField(
+        _("Teams may add their own metrics"),
+        default=False,
+        help_text=_(
+            "A team's data lead or change leader can then define metrics of the team's own, "
+            "reported beside the collaborative's. They appear only on that team's pages, "
+            "never on the collaborative dashboard or to other teams."
+        ),
+    )
 
     aim_population = models.TextField(_("population"), blank=True)
     aim_timeframe = models.CharField(_("timeframe"), max_length=200, blank=True)

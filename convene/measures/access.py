@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from convene.collaboratives.access import Access, collaborative_for
+from convene.collaboratives.access import Access, collaborative_for, team_for
 
 from .models import Metric, Stratification
 
@@ -21,6 +21,23 @@ def metric_for(
     if metric is None:
         raise Http404
     metric.collaborative = collaborative
+    return metric, access
+
+
+def team_metric_for(
+    request: HttpRequest,
+    collaborative_id: int,
+    team_id: int,
+    metric_id: int,
+    action: str = "view_team_data",
+) -> tuple[Metric, Access]:
+    """A metric of the team's own, if the person may do ``action`` on the team."""
+    team, access = team_for(request, collaborative_id, team_id, action)
+    metric = Metric.objects.filter(pk=metric_id, team=team).first()
+    if metric is None:
+        raise Http404
+    metric.collaborative = team.collaborative
+    metric.team = team
     return metric, access
 
 

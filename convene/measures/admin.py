@@ -5,6 +5,7 @@ from convene.collaboratives.admin import SoftDeleteAdmin
 from .models import (
     Feedback,
     Metric,
+    ProgressScore,
     ReportingPeriod,
     ReportingSchedule,
     Stratification,
@@ -67,3 +68,10 @@ class ValueAdmin(admin.ModelAdmin):
 class FeedbackAdmin(SoftDeleteAdmin):
     list_display = ["report", "author", "created_at"]
     raw_id_fields = ["report", "author"]
+
+
+@admin.register(ProgressScore)
+class ProgressScoreAdmin(admin.ModelAdmin):
+    list_display = ["team", "period", "rater", "score", "scored_by", "scored_at"]
+    list_filter = ["rater", "score"]
+    raw_id_fields = ["team", "period", "scored_by"]

@@ -52,6 +52,7 @@ def connect() -> None:
 
     from .models import (
         Metric,
+        ProgressScore,
         Report,
         ReportingPeriod,
         ReportingSchedule,
@@ -64,6 +65,7 @@ def connect() -> None:
         Collaborative,
         Team,
         Metric,
+        ProgressScore,
         Report,
         ReportingPeriod,
         ReportingSchedule,

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from convene.charts.specs import funnel_chart
+from convene.charts.specs import funnel_chart, reporting_chart
 from convene.collaboratives.access import Access
 from convene.collaboratives.overview import labelled_teams
 from convene.spc import funnel
 
-from .dashboards import MetricChart, Series, chart_for, collaborative_series, improvement_flags
+from .dashboards import (
+    MetricChart,
+    Series,
+    StrataChart,
+    StratumSeries,
+    chart_for,
+    collaborative_series,
+    improvement_flags,
+    strata_chart_for,
+)
 from .models import Metric, Report, ReportingPeriod, ReportingSchedule
 
 FUNNEL_PERIODS = 3
@@ -30,6 +41,7 @@ class MetricSection:
     reporting: int = 0
     # Teams with figures whose own charts the viewer may see (drawn on a page of their own).
     shared: int = 0
+    strata: StrataChart | None = None
 
     @property
     def spec_id(self) -> str:
@@ -68,6 +80,24 @@ def _aggregate(metric: Metric, all_series: list[Series]) -> Series:
     return Series(metric, periods, numerators, denominators)
 
 
+def _aggregate_strata(metric: Metric, all_series: list[Series]) -> list[StratumSeries]:
+    """Each group's roll-up across the teams, made like the total's."""
+    by_group: dict[int, list[StratumSeries]] = defaultdict(list)
+    for series in all_series:
+        for group in series.strata:
+            by_group[group.stratum_id].append(group)
+    rolled_up = [
+        StratumSeries(
+            groups[0].stratum_id,
+            groups[0].name,
+            groups[0].position,
+            _aggregate(metric, [group.series for group in groups]),
+        )
+        for groups in by_group.values()
+    ]
+    return sorted(rolled_up, key=lambda group: group.order)
+
+
 def metric_sections(
     access: Access, metrics: list[Metric], periods: list[ReportingPeriod], visible: list[Any]
 ) -> list[MetricSection]:
@@ -89,6 +119,9 @@ def metric_sections(
             rules=collaborative.chart_rules,
         )
         section = MetricSection(metric, aggregate)
+        section.strata = strata_chart_for(
+            metric, periods, _aggregate_strata(metric, all_series), f"all-{metric.pk}"
+        )
         reporting = [s for s in all_series if s.has_data]
         section.reporting = len(reporting)
         section.improving = sum(improvement_flags(reporting, collaborative.chart_rules))
@@ -211,7 +244,7 @@ def reporting_table(
 
     ``teams`` are the labelled teams the viewer may see (see ``labelled_teams``).
     """
-    schedule = ReportingSchedule.objects.filter(collaborative=access.collaborative).first()
+    schedule = _schedule(access.collaborative)
     recent = periods[-last:]
     submitted = Report.objects.filter(
         period__in=recent, team__in=[t.pk for t in teams], status=Report.Status.SUBMITTED
@@ -240,3 +273,123 @@ def reporting_table(
             cells.append((team, looks[state]))
         rows.append(ReportingRow(period, cells, on_time, late))
     return rows
+
+
+def _schedule(collaborative: Any) -> ReportingSchedule | None:
+    # Read through the relation: Django keeps it, found or not, for the table and the trend.
+    try:
+        return collaborative.schedule
+    except ReportingSchedule.DoesNotExist:
+        return None
+
+
+@dataclass
+class ReportingRate:
+    period: ReportingPeriod
+    on_time: int
+    late: int
+    expected: int
+    is_open: bool  # teams may still report without being late
+
+    @property
+    def reported(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def reported_share(self) -> float:
+        return 100 * self.reported / self.expected
+
+    @property
+    def on_time_share(self) -> float:
+        return 100 * self.on_time / self.expected
+
+
+@dataclass
+class ReportingTrend:
+    rates: list[ReportingRate]
+    spec: dict[str, Any]
+    summary: str
+
+
+def reporting_trend(
+    access: Access, periods: list[ReportingPeriod], teams: list[Any]
+) -> ReportingTrend | None:
+    """The share of the teams that reported, every period so far, counted in one query.
+
+    ``teams`` are the ones the reporting table shows, so that the two agree.
+    """
+    if not teams or not periods:
+        return None
+    counts = {
+        row["period_id"]: row
+        for row in Report.objects.filter(
+            period_id__in=[p.pk for p in periods],
+            team_id__in=[t.pk for t in teams],
+            status=Report.Status.SUBMITTED,
+        )
+        .values("period_id")
+        .annotate(
+            on_time=Count("pk", filter=Q(is_late=False)), late=Count("pk", filter=Q(is_late=True))
+        )
+    }
+    schedule = _schedule(access.collaborative)
+    today = timezone.localdate()
+    rates = []
+    for period in periods:
+        row = counts.get(period.pk, {})
+        late_after = period.late_after(schedule) if schedule else period.due_on
+        rates.append(
+            ReportingRate(
+                period, row.get("on_time", 0), row.get("late", 0), len(teams), today <= late_after
+            )
+        )
+    return ReportingTrend(rates, _reporting_spec(rates), _reporting_summary(rates))
+
+
+def _reporting_spec(rates: list[ReportingRate]) -> dict[str, Any]:
+    on_time, late = gettext("On time"), gettext("Late")
+    rows = []
+    for rate in rates:
+        period = {
+            "start": rate.period.starts_on.isoformat(),
+            # Up to the period's last day, not past it: a thin gap between bars.
+            "end": rate.period.ends_on.isoformat(),
+            "open": rate.is_open,
+        }
+        parts = [
+            (on_time, 0, rate.on_time_share, rate.on_time),
+            (late, rate.on_time_share, rate.reported_share, rate.late),
+        ]
+        rows += [
+            {**period, "group": group, "y0": y0, "y1": y1, "teams": teams}
+            for group, y0, y1, teams in parts
+        ]
+    return reporting_chart(
+        rows,
+        groups=[on_time, late],
+        dates=(rates[0].period.starts_on.isoformat(), rates[-1].period.ends_on.isoformat()),
+        periods=len(rates),
+        y_title=gettext("% of teams"),
+    )
+
+
+def _reporting_summary(rates: list[ReportingRate]) -> str:
+    """The latest period whose reports are all due, in words."""
+    closed = [rate for rate in rates if not rate.is_open]
+    if not closed:
+        return ""
+    rate = closed[-1]
+    return ngettext(
+        "In %(period)s, %(reported)s of %(teams)s team reported (%(share)s%%): "
+        "%(on_time)s on time, %(late)s late.",
+        "In %(period)s, %(reported)s of %(teams)s teams reported (%(share)s%%): "
+        "%(on_time)s on time, %(late)s late.",
+        rate.expected,
+    ) % {
+        "period": rate.period.label,
+        "reported": rate.reported,
+        "teams": rate.expected,
+        "share": round(rate.reported_share),
+        "on_time": rate.on_time,
+        "late": rate.late,
+    }

@@ -9,16 +9,17 @@ from typing import Any
 import numpy as np
 from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
-from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from convene.charts.specs import chart_rows, control_chart
+from convene.charts.specs import chart_rows, control_chart, strata_chart
 from convene.spc import explain, ihi_rules, nhs_xmr, qic, qic_many
 from convene.spc.runs import longest_segment
 
 from .grid import metrics_for, reportable_periods
 from .models import Metric, ReportingPeriod, Value
+from .templatetags.measures_tags import figure
 
 RULES_LABELS = {
     "anhoej": _("Anhøj rules"),
@@ -37,10 +38,43 @@ class Series:
     denominators: list[float | None]
     excluded: list[int] = field(default_factory=list)
     notes: dict[Any, str] = field(default_factory=dict)
+    # The groups' own figures when the metric is reported by strata (the total sums them).
+    strata: list[StratumSeries] = field(default_factory=list)
 
     @property
     def has_data(self) -> bool:
         return any(n is not None for n in self.numerators)
+
+
+@dataclass
+class StratumSeries:
+    """One group's figures for one metric, in the same shape as a total."""
+
+    stratum_id: int
+    name: str
+    position: int
+    series: Series
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (self.position, self.stratum_id)
+
+
+@dataclass
+class StrataChart:
+    """Every group's line over time and the gap between them in the latest period."""
+
+    metric: Metric
+    groups: list[str]
+    # Period by period, each group's figure in the order of ``groups`` (periods with any).
+    table: list[tuple[ReportingPeriod, list[float | None]]]
+    spec: dict[str, Any]
+    gap: str
+    key: str
+
+    @property
+    def spec_id(self) -> str:
+        return f"strata-{self.key}"
 
 
 @dataclass
@@ -56,6 +90,7 @@ class MetricChart:
     subtitle: str = ""
     improving: bool = False
     key: str = ""
+    strata: StrataChart | None = None
 
     @property
     def spec_id(self) -> str:
@@ -87,30 +122,58 @@ def _figures(values: QuerySet[Value]) -> QuerySet[Value, dict[str, Any]]:
     """
     return values.annotate(
         num=Cast("numerator", FloatField()), den=Cast("denominator", FloatField())
-    ).values("team_id", "metric_id", "period_id", "stratum_id", "num", "den", "is_excluded", "note")
+    ).values(
+        "team_id",
+        "metric_id",
+        "period_id",
+        "stratum_id",
+        # The group's name and place come in the same query, by a join.
+        "stratum__name",
+        "stratum__position",
+        "num",
+        "den",
+        "is_excluded",
+        "note",
+    )
+
+
+def _empty_slots(periods: list[ReportingPeriod]) -> list[list[Any]]:
+    return [[None, None, False, ""] for _ in periods]
+
+
+def _fill(slot: list[Any], value: dict[str, Any]) -> None:
+    slot[:] = [value["num"], value["den"], value["is_excluded"], value["note"]]
+
+
+def _series_of(metric: Metric, periods: list[ReportingPeriod], slots: list[list[Any]]) -> Series:
+    return Series(
+        metric,
+        periods,
+        [s[0] for s in slots],
+        [s[1] for s in slots],
+        [i for i, s in enumerate(slots) if s[2]],
+        {periods[i].starts_on: s[3] for i, s in enumerate(slots) if s[3]},
+    )
 
 
 def _series_from_values(
     values: Any, metrics: list[Metric], periods: list[ReportingPeriod]
 ) -> list[Series]:
     index = {period.pk: i for i, period in enumerate(periods)}
-    totals: dict[int, list[list[Any]]] = {
-        m.pk: [[None, None, False, ""] for _ in periods] for m in metrics
-    }
+    totals: dict[int, list[list[Any]]] = {m.pk: _empty_slots(periods) for m in metrics}
     by_strata: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    # {metric id: {(stratum id, name, position): slots}}
+    groups: dict[int, dict[tuple[int, str, int], list[list[Any]]]] = defaultdict(dict)
     for value in values:
         if value["period_id"] not in index:
             continue
         if value["stratum_id"] is None:
-            slot = totals[value["metric_id"]][index[value["period_id"]]]
-            slot[:] = [
-                value["num"],
-                value["den"],
-                value["is_excluded"],
-                value["note"],
-            ]
+            _fill(totals[value["metric_id"]][index[value["period_id"]]], value)
         else:
             by_strata[(value["metric_id"], value["period_id"])].append(value)
+            stratum = (value["stratum_id"], value["stratum__name"], value["stratum__position"])
+            slots = groups[value["metric_id"]].setdefault(stratum, _empty_slots(periods))
+            _fill(slots[index[value["period_id"]]], value)
     for (metric_id, period_id), group in by_strata.items():
         numerators = [v["num"] for v in group if v["num"] is not None]
         denominators = [v["den"] for v in group if v["den"] is not None]
@@ -121,17 +184,15 @@ def _series_from_values(
         slot[3] = "; ".join(v["note"] for v in group if v["note"])
     result = []
     for metric in metrics:
-        slots = totals[metric.pk]
-        result.append(
-            Series(
-                metric,
-                periods,
-                [s[0] for s in slots],
-                [s[1] for s in slots],
-                [i for i, s in enumerate(slots) if s[2]],
-                {periods[i].starts_on: s[3] for i, s in enumerate(slots) if s[3]},
-            )
+        series = _series_of(metric, periods, totals[metric.pk])
+        series.strata = sorted(
+            (
+                StratumSeries(stratum_id, name, position, _series_of(metric, periods, slots))
+                for (stratum_id, name, position), slots in groups[metric.pk].items()
+            ),
+            key=lambda group: group.order,
         )
+        result.append(series)
     return result
 
 
@@ -181,7 +242,7 @@ def chart_for(
     spec = control_chart(
         rows,
         title="" if compact else (title or metric.name),
-        y_title=metric.unit or ("%" if metric.kind == Metric.Kind.PROPORTION else ""),
+        y_title=_y_title(metric),
         goal=goal,
         percent=metric.kind == Metric.Kind.PROPORTION,
         subtitle=subtitle,
@@ -204,6 +265,10 @@ def chart_for(
         improving,
         key,
     )
+
+
+def _y_title(metric: Metric) -> str:
+    return metric.unit or ("%" if metric.kind == Metric.Kind.PROPORTION else "")
 
 
 def _engine_inputs(series: Series) -> tuple[list[float | None], list[float | None] | None]:
@@ -345,8 +410,109 @@ def _month(x: Any) -> str:
     return date_format(x, "YEAR_MONTH_FORMAT") if hasattr(x, "year") else str(x)
 
 
+def plotted_figures(series: Series) -> list[float | None]:
+    """What a group's line shows, period by period: the percentage or rate, or the figure.
+
+    Excluded figures are left out, as they are from the roll-up.
+    """
+    metric = series.metric
+    figures: list[float | None] = []
+    pairs = zip(series.numerators, series.denominators, strict=True)
+    for i, (numerator, denominator) in enumerate(pairs):
+        if numerator is None or i in series.excluded:
+            figures.append(None)
+        elif not metric.has_denominator:
+            figures.append(numerator)
+        else:
+            figures.append(numerator / denominator * metric.multiplier if denominator else None)
+    return figures
+
+
+def strata_chart_for(
+    metric: Metric, periods: list[ReportingPeriod], strata: list[StratumSeries], key: str
+) -> StrataChart | None:
+    """The groups of a stratified metric side by side; None when there is nothing to draw."""
+    if not metric.stratification_id:
+        return None
+    names = [group.name for group in strata]
+    lines = [plotted_figures(group.series) for group in strata]
+    table = [
+        (period, [line[i] for line in lines])
+        for i, period in enumerate(periods)
+        if any(line[i] is not None for line in lines)
+    ]
+    if not table:
+        return None
+    rows = [
+        {"x": period.starts_on.isoformat(), "group": name, "y": value}
+        for period, values in table
+        for name, value in zip(names, values, strict=True)
+        if value is not None
+    ]
+    spec = strata_chart(
+        rows,
+        groups=names,
+        dates=[period.starts_on.isoformat() for period in periods],
+        y_title=_y_title(metric),
+        percent=metric.kind == Metric.Kind.PROPORTION,
+    )
+    return StrataChart(metric, names, table, spec, gap_sentence(metric, names, table), key)
+
+
+def gap_sentence(
+    metric: Metric, names: list[str], table: list[tuple[ReportingPeriod, list[float | None]]]
+) -> str:
+    """The gap between the highest and the lowest group in the latest period with two or more.
+
+    The figures are rounded as the page shows them first, so that the sentence adds up.
+    """
+    digits = 1 if metric.kind == Metric.Kind.PROPORTION else 2
+    compared = [row for row in table if sum(v is not None for v in row[1]) >= 2]
+    if not compared:
+        return ""
+    period, values = compared[-1]
+    reported = [
+        (name, round(v, digits)) for name, v in zip(names, values, strict=True) if v is not None
+    ]
+    highest = max(reported, key=lambda pair: pair[1])
+    lowest = min(reported, key=lambda pair: pair[1])
+    if highest[1] == lowest[1]:
+        return gettext("In %(period)s every group has the same figure: %(figure)s.") % {
+            "period": period.label,
+            "figure": figure(highest[1], metric),
+        }
+    gap = round(highest[1] - lowest[1], digits)
+    return gettext(
+        "In %(period)s the gap between the highest group (%(highest)s, %(high)s) and the "
+        "lowest (%(lowest)s, %(low)s) is %(gap)s."
+    ) % {
+        "period": period.label,
+        "highest": highest[0],
+        "high": figure(highest[1], metric),
+        "lowest": lowest[0],
+        "low": figure(lowest[1], metric),
+        "gap": _gap_text(gap, metric),
+    }
+
+
+def _gap_text(gap: float, metric: Metric) -> str:
+    if metric.kind != Metric.Kind.PROPORTION:
+        return figure(gap, metric)
+    shown = number_format(int(gap) if gap == int(gap) else gap)
+    # ngettext needs a whole number; a fraction takes the plural in English and Spanish.
+    count = int(gap) if gap == int(gap) else 2
+    return ngettext("%(gap)s percentage point", "%(gap)s percentage points", count) % {"gap": shown}
+
+
 def team_charts(team: Any) -> list[MetricChart]:
     metrics = metrics_for(team)
     periods = reportable_periods(team)
     rules = team.collaborative.chart_rules
-    return [chart_for(series, rules=rules) for series in team_series(team, metrics, periods)]
+    charts = []
+    for series in team_series(team, metrics, periods):
+        chart = chart_for(series, rules=rules)
+        chart.strata = strata_chart_for(
+            series.metric, periods, series.strata, str(series.metric.pk)
+        )
+        charts.append(chart)
+    return charts

@@ -18,7 +18,7 @@ from django.utils import timezone
 from convene.collaboratives.models import CoachAssignment, Collaborative
 
 from .cache import bump
-from .models import Feedback, Metric, Report, Value
+from .models import Feedback, Metric, ProgressScore, Report, Value
 
 CLINIC_NARRATIVES = [
     {
@@ -73,6 +73,11 @@ def load_values(collaborative: Collaborative) -> int:
     metrics = list(collaborative.metrics.filter(team__isnull=True).select_related("stratification"))
     values: list[Value] = []
     reports: list[Report] = []
+    scores: list[ProgressScore] = []
+    coaches = {
+        a.team_id: a.coach
+        for a in CoachAssignment.objects.current().filter(team__collaborative=collaborative)
+    }
     for index, team in enumerate(collaborative.teams.order_by("pk")):
         if Value.objects.filter(team=team).exists():
             continue
@@ -98,8 +103,10 @@ def load_values(collaborative: Collaborative) -> int:
                 values += _figures(rng, team, metric, period, size, progress, by, levels[metric.pk])
             late = index == 1 and position == len(periods) - 2
             reports.append(_report(rng, team, period, late, by, narratives))
+            scores += _scores(team, period, position, change_at, progress, by, coaches)
     Value.objects.bulk_create(values)
     Report.objects.bulk_create(reports)
+    ProgressScore.objects.bulk_create(scores)
     _feedback(collaborative)
     bump(collaborative.pk)  # bulk writes send no signals
     return len(values)
@@ -172,6 +179,35 @@ def _report(
         is_late=late,
         **narrative,
     )
+
+
+def _scores(
+    team: Any,
+    period: Any,
+    position: int,
+    change_at: int,
+    progress: float,
+    by: Any,
+    coaches: dict[int, Any],
+) -> list[ProgressScore]:
+    """The team's own score climbs as it organises, tests, then improves; its coach is a
+    little more cautious once changes start."""
+    if position < change_at:
+        own = min(2.0, 1.0 + 0.5 * (position // 4))
+    else:
+        own = 2.5 + round(progress * 3) / 2  # 2.5 while testing, up to 4.0 with results
+    scores = [
+        ProgressScore(team=team, period=period, rater="team", score=Decimal(own), scored_by=by)
+    ]
+    coach = coaches.get(team.pk)
+    if coach is not None:
+        cautious = max(0.5, own - (0.5 if position >= change_at else 0))
+        scores.append(
+            ProgressScore(
+                team=team, period=period, rater="coach", score=Decimal(cautious), scored_by=coach
+            )
+        )
+    return scores
 
 
 FEEDBACK = [

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from convene.collaboratives.forms import DATE
@@ -55,7 +56,7 @@ class MetricForm(Styled, forms.ModelForm):
             "changes_measured": TEXT,
         }
 
-    def __init__(self, *args: Any, collaborative: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, collaborative: Any, team: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.collaborative = collaborative
         # Radio buttons need no empty "---------" choice: one must be picked.
@@ -74,15 +75,39 @@ class MetricForm(Styled, forms.ModelForm):
         )
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
+        if team is not None:
+            self._for_team(team)
+
+    def _for_team(self, team: Any) -> None:
+        """A team's own metric: never core, not reported by strata, asked of no other team."""
+        self.instance.team = team
+        self.instance.is_required = False
+        del self.fields["stratification"], self.fields["is_required"]
+        self.fields["category"].choices = [
+            (value, label)
+            for value, label in Metric.Category.choices
+            if value != Metric.Category.CORE
+        ]
+        if self.initial.get("category") == Metric.Category.CORE:
+            self.initial["category"] = Metric.Category.OPTIONAL
 
     def clean_short_name(self) -> str:
+        # Spreadsheets name metrics by short name: a team's metrics and the shared ones
+        # must not share one.
         short_name = self.cleaned_data["short_name"].strip()
-        clash = Metric.objects.filter(
-            collaborative=self.instance.collaborative,
-            team__isnull=True,
-            short_name__iexact=short_name,
+        same_name = Metric.objects.filter(
+            collaborative=self.instance.collaborative, short_name__iexact=short_name
         ).exclude(pk=self.instance.pk)
-        if clash.exists():
+        team = self.instance.team
+        if team is not None:
+            same_name = same_name.filter(Q(team__isnull=True) | Q(team=team))
+        clash = same_name.select_related("team").first()
+        if clash is not None and clash.team is not None and team is None:
+            raise forms.ValidationError(
+                _("%(team)s already has a metric of its own with this short name.")
+                % {"team": clash.team.name}
+            )
+        if clash is not None:
             raise forms.ValidationError(_("Another metric already has this short name."))
         return short_name
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from .entry import ratio
@@ -62,7 +62,9 @@ def metrics_for(team: Any) -> list[Metric]:
     return list(
         Metric.objects.filter(collaborative_id=team.collaborative_id)
         .filter(Q(team__isnull=True) | Q(team=team))
-        .order_by("team_id", "position", "pk")
+        .select_related("stratification")  # named by the dashboard's by-group charts
+        # Shared metrics first, then the team's own, whichever way the database sorts NULL.
+        .order_by(F("team_id").asc(nulls_first=True), "position", "pk")
     )
 
 

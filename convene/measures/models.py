@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -596,3 +597,107 @@ class Feedback(AuditedModel, SoftDeletable):
     @property
     def audit_collaborative_id(self) -> int | None:
         return self.report.team.collaborative_id
+
+
+class ProgressScore(AuditedModel):
+    """A month's rating on IHI's collaborative assessment scale, by the team or by its coach.
+
+    The team rates itself with its monthly report; the coach (or faculty, or a host) gives
+    a rating of their own. Changes are kept in the audit log, with the score before and after.
+    """
+
+    class Rater(models.TextChoices):
+        TEAM = "team", _("team")
+        COACH = "coach", _("coach")
+
+    # The scale's steps: its name, and what a team at that step has done, in our words.
+    SCALE = [
+        ("0.5", _("Intent to participate"), _("The team has said it will take part.")),
+        (
+            "1.0",
+            _("Forming team"),
+            _("Team formed, aim chosen, population and baseline measures being set up."),
+        ),
+        (
+            "1.5",
+            _("Planning has begun"),
+            _("The team is organised, knows what it will measure and has a first plan."),
+        ),
+        (
+            "2.0",
+            _("Activity, but no changes"),
+            _("The team is studying and discussing, but has not tested a change yet."),
+        ),
+        (
+            "2.5",
+            _("Changes tested, no improvement yet"),
+            _("PDSA cycles are under way and data are reported; the measures have not moved."),
+        ),
+        (
+            "3.0",
+            _("Modest improvement"),
+            _("First cycles done, changes being put in place, process measures improving."),
+        ),
+        (
+            "3.5",
+            _("Improvement"),
+            _("Outcome measures improving too; changes tested across the change package."),
+        ),
+        (
+            "4.0",
+            _("Significant improvement"),
+            _("Most changes in place; sustained gains in outcomes; about half the goals met."),
+        ),
+        (
+            "4.5",
+            _("Sustainable improvement"),
+            _("Gains sustained; about three quarters of the goals met; spread has begun."),
+        ),
+        (
+            "5.0",
+            _("Outstanding sustainable results"),
+            _("Every goal met, results held, and the changes spreading to others."),
+        ),
+    ]
+    SCORE_CHOICES = [(Decimal(score), score) for score, _name, _what in SCALE]
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="progress_scores")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="progress_scores"
+    )
+    rater = models.CharField(_("rated by"), max_length=8, choices=Rater.choices)
+    score = models.DecimalField(
+        _("progress score"), max_digits=2, decimal_places=1, choices=SCORE_CHOICES
+    )
+    note = models.TextField(_("why this score"), blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    scored_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["period__starts_on", "rater"]
+        verbose_name = _("progress score")
+        verbose_name_plural = _("progress scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "period", "rater"], name="one_progress_score_per_rater"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.period} · {self.rater}: {self.score}"
+
+    @property
+    def audit_collaborative_id(self) -> int | None:
+        return self.team.collaborative_id
+
+    @property
+    def name(self) -> str:
+        return self.name_of(self.score)
+
+    @classmethod
+    def name_of(cls, score: Any) -> str:
+        wanted = f"{float(score):.1f}"
+        return next((str(name) for value, name, _what in cls.SCALE if value == wanted), "")

@@ -32,6 +32,7 @@ from .grid import Cell, history_of, metrics_for, reportable_periods, strata_of, 
 from .models import (
     Feedback,
     Metric,
+    ProgressScore,
     Report,
     ReportingPeriod,
     ReportingSchedule,
@@ -39,6 +40,7 @@ from .models import (
     Stratum,
     Value,
 )
+from .progress import progress_forms, team_progress
 from .transfer import (
     COLUMNS,
     MAX_UPLOAD_BYTES,
@@ -79,6 +81,7 @@ def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> Http
             "metrics": metrics,
             "rows": list(reversed(rows)),
             "can_enter": access.can("enter_team_data", team),
+            "can_add_metric": access.can("add_team_metric", team),
         },
     )
 
@@ -168,26 +171,56 @@ def period_report(
         outcome = _save_period(request, team, period, report, form, lines)
         if outcome is not None:
             return outcome
-    return render(
+    return render_period(
         request,
-        "measures/period_report.html",
-        {
-            "collaborative": team.collaborative,
-            "team": team,
-            "access": access,
-            "period": period,
-            "report": report,
-            "lines": lines,
-            "form": form,
-            "can_enter": can_enter,
-            "can_reopen": report.is_locked and access.can("reopen_report", team),
-            "feedback": (
-                report.feedback.select_related("author") if report.pk else Feedback.objects.none()
-            ),
-            "can_give_feedback": report.is_locked and access.can("give_feedback", team),
-        },
+        team,
+        access,
+        period,
+        report,
+        {"lines": lines, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def render_period(
+    request: HttpRequest,
+    team: Any,
+    access: Any,
+    period: ReportingPeriod,
+    report: Report,
+    extra: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """The period page; ``extra`` holds bound forms when a save was refused."""
+    can_enter = access.can("enter_team_data", team) and not report.is_locked
+    context = {
+        "collaborative": team.collaborative,
+        "team": team,
+        "access": access,
+        "period": period,
+        "report": report,
+        "can_enter": can_enter,
+        "can_reopen": report.is_locked and access.can("reopen_report", team),
+        "feedback": (
+            report.feedback.select_related("author") if report.pk else Feedback.objects.none()
+        ),
+        "can_give_feedback": report.is_locked and access.can("give_feedback", team),
+        "progress": progress_forms(
+            team,
+            period,
+            may_rate={
+                ProgressScore.Rater.TEAM: can_enter,
+                ProgressScore.Rater.COACH: access.can("give_feedback", team),
+            },
+            bound=extra.pop("progress_form", None),
+        ),
+        **extra,
+    }
+    if "lines" not in context:
+        context["lines"] = _lines(team, period)
+    if "form" not in context:
+        context["form"] = NarrativeForm(instance=report, prefix="report")
+    return render(request, "measures/period_report.html", context, status=status)
 
 
 def _lines(team: Any, period: ReportingPeriod) -> list[dict[str, Any]]:
@@ -377,7 +410,12 @@ def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) ->
     if body is None:
         body = render_to_string(
             "measures/_team_dashboard_body.html",
-            {"collaborative": team.collaborative, "team": team, "charts": team_charts(team)},
+            {
+                "collaborative": team.collaborative,
+                "team": team,
+                "charts": team_charts(team),
+                "progress": team_progress(team, reportable_periods(team)),
+            },
             request=request,
         )
         cache.set(key, body, PAGE_TIMEOUT)

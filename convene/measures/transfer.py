@@ -420,9 +420,10 @@ def team_template(team: Any) -> bytes:
     for column, width in zip("ABCDEFGH", [18, 10, 14, 12, 12, 30, 10, 30], strict=True):
         sheet.column_dimensions[column].width = width
     definitions = book.create_sheet("Definitions")
-    definitions.append(DEFINITION_FIELDS)
+    definitions.append([*DEFINITION_FIELDS, "team_own"])
     for metric in metrics_for(team):
-        definitions.append([_plain(getattr(metric, name)) for name in DEFINITION_FIELDS])
+        definition = [_plain(getattr(metric, name)) for name in DEFINITION_FIELDS]
+        definitions.append([*definition, "yes" if metric.team_id else ""])
     for cell in definitions[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()
@@ -454,6 +455,7 @@ EXPORT_COLUMNS = [
     "exclusion_reason",
     "entered_by",
     "entered_at",
+    "team_own",  # "yes" for a metric of the team's own, not one of the shared metrics
 ]
 
 
@@ -477,6 +479,7 @@ def export_rows(collaborative: Any) -> Iterator[list[Any]]:
             safe_cell(value.exclusion_reason),
             value.updated_by.email if value.updated_by else "",
             value.updated_at.isoformat(timespec="seconds"),
+            "yes" if value.metric.team_id else "",
         ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reporting_views, views
+from . import progress_views, reporting_views, views
 
 app_name = "measures"
 
@@ -10,6 +10,11 @@ urlpatterns = [
         "c/<int:collaborative_id>/dashboard/",
         views.collaborative_dashboard,
         name="dashboard",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/reports/<int:period_id>/progress/<str:rater>/",
+        progress_views.save_progress_score,
+        name="progress-score",
     ),
     path(
         "c/<int:collaborative_id>/dashboard/metrics/<int:metric_id>/teams/",
@@ -44,6 +49,26 @@ urlpatterns = [
         "c/<int:collaborative_id>/teams/<int:team_id>/data/",
         reporting_views.team_data,
         name="team-data",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/metrics/new/",
+        views.new_team_metric,
+        name="new-team-metric",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/metrics/<int:metric_id>/",
+        views.team_metric_detail,
+        name="team-metric",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/metrics/<int:metric_id>/edit/",
+        views.edit_team_metric,
+        name="edit-team-metric",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/metrics/<int:metric_id>/delete/",
+        views.delete_team_metric,
+        name="delete-team-metric",
     ),
     path(
         "c/<int:collaborative_id>/teams/<int:team_id>/data/<int:metric_id>/<int:period_id>/",

@@ -19,17 +19,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from convene.collaboratives.access import Access, collaborative_for
-from convene.collaboratives.models import Collaborative, CollaborativeRole
+from convene.collaboratives.access import Access, collaborative_for, team_for
+from convene.collaboratives.models import Collaborative, CollaborativeRole, Team
 from convene.collaboratives.overview import labelled_teams
 from convene.lib.versioning import refreshed_form, save_if_unchanged
 
-from .access import metric_for, stratification_for
+from .access import metric_for, stratification_for, team_metric_for
 from .cache import PAGE_TIMEOUT, page_key
-from .collaborative_dashboard import metric_sections, reporting_table, team_charts
+from .collaborative_dashboard import (
+    metric_sections,
+    reporting_table,
+    reporting_trend,
+    team_charts,
+)
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
 from .models import Feedback, Metric, Report, ReportingSchedule, Stratum
+from .progress import collaborative_progress
 from .transfer import export_csv, export_xlsx
 
 
@@ -55,10 +61,30 @@ def metric_list(request: HttpRequest, collaborative_id: int) -> HttpResponse:
 @login_required
 def metric_detail(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
     metric, access = metric_for(request, collaborative_id, metric_id)
+    return _render_metric(request, access, metric, access.can("edit_measures"))
+
+
+@login_required
+def team_metric_detail(
+    request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int
+) -> HttpResponse:
+    metric, access = team_metric_for(request, collaborative_id, team_id, metric_id)
+    return _render_metric(request, access, metric, access.can("add_team_metric", metric.team))
+
+
+def _render_metric(
+    request: HttpRequest, access: Access, metric: Metric, can_edit: bool
+) -> HttpResponse:
     return render(
         request,
         "measures/metric_detail.html",
-        {"collaborative": metric.collaborative, "access": access, "metric": metric},
+        {
+            "collaborative": metric.collaborative,
+            "access": access,
+            "metric": metric,
+            "team": metric.team,
+            "can_edit": can_edit,
+        },
     )
 
 
@@ -104,33 +130,65 @@ def _copyable_metrics(request: HttpRequest, collaborative: Collaborative):
 @login_required
 def new_metric(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     collaborative, access = collaborative_for(request, collaborative_id, "edit_measures")
-    form = MetricForm(
-        request.POST or None,
-        initial=_starting_values(request, collaborative),
-        collaborative=collaborative,
-    )
+    return _add_metric(request, access, initial=_starting_values(request, collaborative))
+
+
+@login_required
+def new_team_metric(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "add_team_metric")
+    return _add_metric(request, access, team=team)
+
+
+def _add_metric(
+    request: HttpRequest, access: Access, team: Team | None = None, initial: dict | None = None
+) -> HttpResponse:
+    """A new metric: a shared one of the collaborative, or, with ``team``, the team's own."""
+    collaborative = access.collaborative
+    form = MetricForm(request.POST or None, initial=initial, collaborative=collaborative, team=team)
     if request.method == "POST" and form.is_valid():
         form.instance.position = collaborative.metrics.count()
         metric = form.save()
         messages.success(request, _("Metric “%(name)s” added.") % {"name": metric.name})
-        return redirect("measures:metric", collaborative.pk, metric.pk)
+        return _after_metric_saved(metric)
     return render(
         request,
         "measures/metric_form.html",
-        {"collaborative": collaborative, "access": access, "form": form},
+        {"collaborative": collaborative, "access": access, "form": form, "team": team},
     )
+
+
+def _after_metric_saved(metric: Metric) -> HttpResponse:
+    # A team goes back to its grid, where the new metric's column waits for figures.
+    if metric.team_id:
+        return redirect("measures:team-data", metric.collaborative_id, metric.team_id)
+    return redirect("measures:metric", metric.collaborative_id, metric.pk)
 
 
 @login_required
 def edit_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
     metric, access = metric_for(request, collaborative_id, metric_id, "edit_measures")
-    form = MetricForm(request.POST or None, instance=metric, collaborative=metric.collaborative)
+    return _edit_metric(request, access, metric)
+
+
+@login_required
+def edit_team_metric(
+    request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int
+) -> HttpResponse:
+    metric, access = team_metric_for(
+        request, collaborative_id, team_id, metric_id, "add_team_metric"
+    )
+    return _edit_metric(request, access, metric)
+
+
+def _edit_metric(request: HttpRequest, access: Access, metric: Metric) -> HttpResponse:
+    kwargs = {"collaborative": metric.collaborative, "team": metric.team}
+    form = MetricForm(request.POST or None, instance=metric, **kwargs)
     if request.method == "POST" and form.is_valid():
         fields = [name for name in form.fields if name != "version"]
         form.save(commit=False)
         if save_if_unchanged(metric, form.cleaned_data["version"] or 0, fields):
             messages.success(request, _("Metric saved."))
-            return redirect("measures:metric", collaborative_id, metric.pk)
+            return _after_metric_saved(metric)
         form = refreshed_form(
             MetricForm,
             request.POST,
@@ -139,12 +197,18 @@ def edit_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -> 
                 "Someone else saved this metric while you were editing. Your text is kept "
                 "below; compare it with the saved definition, then save again."
             ),
-            collaborative=metric.collaborative,
+            **kwargs,
         )
     return render(
         request,
         "measures/metric_form.html",
-        {"collaborative": metric.collaborative, "access": access, "form": form, "metric": metric},
+        {
+            "collaborative": metric.collaborative,
+            "access": access,
+            "form": form,
+            "metric": metric,
+            "team": metric.team,
+        },
     )
 
 
@@ -152,13 +216,29 @@ def edit_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -> 
 @login_required
 def delete_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
     metric, _access = metric_for(request, collaborative_id, metric_id, "edit_measures")
+    _delete_metric(request, metric)
+    return redirect("measures:metrics", collaborative_id)
+
+
+@require_POST
+@login_required
+def delete_team_metric(
+    request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int
+) -> HttpResponse:
+    metric, _access = team_metric_for(
+        request, collaborative_id, team_id, metric_id, "add_team_metric"
+    )
+    _delete_metric(request, metric)
+    return redirect("measures:team-data", collaborative_id, team_id)
+
+
+def _delete_metric(request: HttpRequest, metric: Metric) -> None:
     metric.soft_delete(request.user)
     messages.success(
         request,
         _("Metric “%(name)s” is deleted. A host admin can restore it from Deleted items.")
         % {"name": metric.name},
     )
-    return redirect("measures:metrics", collaborative_id)
 
 
 @login_required
@@ -272,7 +352,10 @@ def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> Http
     key = _dashboard_key("collaborative", access)
     body = cache.get(key)
     if body is None:
-        metrics = list(collaborative.metrics.filter(team__isnull=True))
+        # The stratification names the by-group charts.
+        metrics = list(
+            collaborative.metrics.filter(team__isnull=True).select_related("stratification")
+        )
         periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
         teams = labelled_teams(access)
         with_reporting = access.can("view_reporting_status")
@@ -283,6 +366,10 @@ def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> Http
                 "access": access,
                 "sections": metric_sections(access, metrics, periods, teams),
                 "reporting": reporting_table(access, periods, teams) if with_reporting else [],
+                "reporting_trend": (
+                    reporting_trend(access, periods, teams) if with_reporting else None
+                ),
+                "progress": collaborative_progress(collaborative, periods),
             },
             request=request,
         )

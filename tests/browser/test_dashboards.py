@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric, ReportingSchedule, Value
+from convene.measures.models import Metric, Report, ReportingSchedule, Value
 
+from ..factories import make_stratified_metric, record_by_group
 from .helpers import check_page
 
 pytestmark = pytest.mark.browser
@@ -73,3 +74,34 @@ def test_another_team_sees_us_anonymised(page, live_server, world, login, figure
     page.get_by_role("link", name="Dashboard", exact=True).first.click()
     expect(page.get_by_text("1 of 2 reporting teams shows improvement")).to_be_visible()
     check_page(page, "collaborative-dashboard-other-team")
+
+
+def test_a_team_sees_the_gap_between_groups(page, live_server, world, login, figures):
+    by_age = make_stratified_metric(world.collaborative)
+    periods = list(world.collaborative.periods.all())[:12]
+    for i, period in enumerate(periods):
+        groups = {"Under 45": 40 + i, "45 to 64": 50 + i, "65 and over": 60 + 2 * i}
+        record_by_group(world.team_a, by_age, period, {g: (n, 100) for g, n in groups.items()})
+    login(page.context, world.data_lead)
+    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/dashboard/")
+    by_group = page.get_by_role("region", name="Blood-pressure control by group (Age group)")
+    expect(by_group.locator(".chart svg")).to_be_visible()
+    expect(by_group.locator(".chart")).to_contain_text("65 and over")  # the legend
+    expect(by_group).to_contain_text(
+        f"In {periods[-1].label} the gap between the highest group (65 and over, 82%) and the "
+        "lowest (Under 45, 51%) is 31 percentage points."
+    )
+    check_page(page, "team-dashboard-by-group")
+    # The roll-up by group and the reporting rate over time, on the collaborative dashboard.
+    for i, period in enumerate(periods):
+        Report.objects.create(team=world.team_a, period=period, status="submitted")
+        if i % 3:
+            Report.objects.create(
+                team=world.team_b, period=period, status="submitted", is_late=True
+            )
+    login(page.context, world.host)
+    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/dashboard/")
+    roll_up = page.get_by_role("region", name="Blood-pressure control by group (Age group)")
+    expect(roll_up.locator(".chart svg")).to_be_visible()
+    expect(page.locator("#reporting .chart svg")).to_be_visible()
+    check_page(page, "collaborative-dashboard-by-group")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from convene.collaboratives.access import POLICY, access_in
+from convene.collaboratives.access import NEEDS_SETTING, POLICY, access_in
 from convene.collaboratives.models import Collaborative
 from convene.collaboratives.overview import labelled_teams
 
@@ -18,6 +18,7 @@ def test_every_action_names_known_grants():
         "observer",
         "team_member",
         "own_team",
+        "own_team_lead",
         "assigned_coach",
     }
     for action, grants in POLICY.items():
@@ -25,8 +26,26 @@ def test_every_action_names_known_grants():
 
 
 def test_host_admin_may_do_everything(world):
+    for setting in NEEDS_SETTING.values():
+        setattr(world.collaborative, setting, True)
     access = access_in(world.host, world.collaborative)
     assert all(access.can(action, world.team_a) for action in POLICY)
+
+
+def test_what_a_setting_allows_nobody_may_do_while_it_is_off(world):
+    for person in (world.host, world.staff, world.data_lead):
+        access = access_in(person, world.collaborative)
+        assert not any(access.can(action, world.team_a) for action in NEEDS_SETTING)
+
+
+def test_only_a_teams_leads_may_add_its_own_metrics(world):
+    world.collaborative.can_teams_add_metrics = True
+    allowed = {
+        name
+        for name in ("leader", "data_lead", "champion", "member", "coach", "other_team")
+        if access_in(getattr(world, name), world.collaborative).can("add_team_metric", world.team_a)
+    }
+    assert allowed == {"leader", "data_lead"}
 
 
 def test_coach_reads_assigned_team_only(world):

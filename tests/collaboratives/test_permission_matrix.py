@@ -221,6 +221,8 @@ CASES += [
 ]
 
 TEAM_A_WRITERS = "in ok  403 403 403 403 ok  ok  ok  ok  ok  403 404 ok"
+TEAM_A_LEADS = "in ok  403 403 403 403 403 ok  ok  403 403 403 404 ok"
+NOBODY_INSIDE = "in 403 403 403 403 403 403 403 403 403 403 403 404 403"
 FEEDBACK_GIVERS = "in ok  403 ok  ok  403 403 403 403 403 403 403 404 ok"
 FEEDBACK_READERS = "in ok  403 ok  ok  403 403 403 403 403 403 403 404 ok"
 
@@ -261,6 +263,59 @@ def _value(w: World) -> dict[str, Any]:
     return {**_t(w), "value_id": value.pk}
 
 
+def _team_metrics_allowed(w: World) -> dict[str, Any]:
+    w.collaborative.can_teams_add_metrics = True
+    w.collaborative.save()
+    return _t(w)
+
+
+def _team_metric(w: World) -> dict[str, Any]:
+    metric = Metric.objects.create(
+        collaborative=w.collaborative,
+        team=w.team_a,
+        name="Falls on the ward",
+        short_name="Falls",
+        conceptual_definition="Falls",
+        kind="count",
+        direction="down",
+        category="optional",
+    )
+    return {**_team_metrics_allowed(w), "metric_id": metric.pk}
+
+
+def _team_metric_not_allowed(w: World) -> dict[str, Any]:
+    args = _team_metric(w)
+    w.collaborative.can_teams_add_metrics = False
+    w.collaborative.save()
+    return args
+
+
+TEAM_METRIC_FORM = {**METRIC_FORM, "category": "optional"}
+
+CASES += [
+    ("measures:new-team-metric", "get", _team_metrics_allowed, None, TEAM_A_LEADS),
+    (
+        "measures:new-team-metric",
+        "post",
+        _team_metrics_allowed,
+        lambda w: TEAM_METRIC_FORM,
+        TEAM_A_LEADS,
+    ),
+    ("measures:new-team-metric", "get", _t, None, NOBODY_INSIDE),
+    ("measures:team-metric", "get", _team_metric, None, TEAM_A_READERS),
+    ("measures:edit-team-metric", "get", _team_metric, None, TEAM_A_LEADS),
+    (
+        "measures:edit-team-metric",
+        "post",
+        _team_metric,
+        lambda w: {**TEAM_METRIC_FORM, "version": "1"},
+        TEAM_A_LEADS,
+    ),
+    ("measures:edit-team-metric", "get", _team_metric_not_allowed, None, NOBODY_INSIDE),
+    ("measures:delete-team-metric", "post", _team_metric, None, TEAM_A_LEADS),
+    ("measures:delete-team-metric", "post", _team_metric_not_allowed, None, NOBODY_INSIDE),
+]
+
 CASES += [
     ("measures:team-data", "get", _t, None, TEAM_A_READERS),
     (
@@ -276,6 +331,20 @@ CASES += [
     ("measures:team-dashboard", "get", _t, None, TEAM_A_READERS),
     ("measures:dashboard", "get", _c, None, EVERYONE_IN),
     ("measures:dashboard-teams", "get", _metric, None, EVERYONE_IN),
+    (
+        "measures:progress-score",
+        "post",
+        lambda w: {**_report(w), "rater": "team"},
+        lambda w: {"team-score": "2.0"},
+        TEAM_A_WRITERS,
+    ),
+    (
+        "measures:progress-score",
+        "post",
+        lambda w: {**_report(w), "rater": "coach"},
+        lambda w: {"coach-score": "2.0"},
+        FEEDBACK_GIVERS,
+    ),
     (
         "measures:add-feedback",
         "post",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from convene.collaboratives.models import Collaborative
 from convene.measures.models import Metric, Report, ReportingSchedule, Value
 
-from ..factories import make_team
+from ..factories import make_stratified_metric, make_team, record_by_group
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 FLAT = [50, 52, 49, 51, 53, 50, 48, 52, 51, 49, 50, 52, 51, 50, 52, 49, 51, 50, 52, 51, 50, 49]
@@ -145,6 +146,12 @@ def test_dashboard_queries_do_not_grow_with_teams(
         reverse("measures:dashboard-teams", args=[world.collaborative.pk, bp.pk]),
     ]
 
+    periods = list(world.collaborative.periods.all())
+    by_age = make_stratified_metric(world.collaborative)
+    with django_capture_on_commit_callbacks(execute=True):
+        for team in (world.team_a, world.team_b):
+            _record_by_age(team, by_age, periods)
+
     def count() -> list[int]:
         counts = []
         for url in urls:
@@ -154,7 +161,6 @@ def test_dashboard_queries_do_not_grow_with_teams(
         return counts
 
     small = count()
-    periods = list(world.collaborative.periods.all())
     with django_capture_on_commit_callbacks(execute=True):
         for index in range(4):
             team = make_team(world.collaborative, f"Extra clinic {index}")
@@ -162,7 +168,14 @@ def test_dashboard_queries_do_not_grow_with_teams(
                 Value.objects.create(
                     team=team, metric=bp, period=period, numerator=numerator, denominator=100
                 )
+            _record_by_age(team, by_age, periods)
     assert count() == small
+    assert f'id="strata-all-{by_age.pk}"' in _page(client, world.host, world)
+
+
+def _record_by_age(team, metric, periods):
+    for period in periods[:6]:
+        record_by_group(team, metric, period, {"Under 45": (4, 10), "65 and over": (7, 10)})
 
 
 def test_no_funnel_when_every_team_has_the_same_denominator(client, world, bp):
@@ -178,3 +191,53 @@ def test_a_cached_page_is_never_shown_to_someone_who_may_see_less(client, world,
     assert 'id="reporting"' not in other
     assert "Eastside clinic" in _teams_page(client, world.host, world, bp)
     assert "Eastside clinic" not in _teams_page(client, world.other_team, world, bp)
+
+
+def _reporting_spec(body):
+    found = re.search(r'<script id="reporting-trend" type="application/json">(.*?)</script>', body)
+    assert found, "no reporting chart"
+    return json.loads(found.group(1))
+
+
+def test_the_reporting_rate_is_charted_for_every_period_so_far(client, world, bp):
+    september = world.collaborative.periods.get(starts_on=date(2026, 9, 1))
+    Report.objects.create(team=world.team_b, period=september).submit(world.data_lead, None)
+    Report.objects.filter(team=world.team_b).update(is_late=True)
+    november = world.collaborative.periods.get(starts_on=date(2026, 11, 1))
+    Report.objects.create(team=world.team_a, period=november).submit(world.data_lead, None)
+    body = _page(client, world.host, world)
+    rows = _reporting_spec(body)["data"]["values"]
+    # Each bar: on time from 0, late stacked on top, in % of the teams.
+    bars = {
+        (row["start"][:7], row["group"], row["open"]): (row["y0"], row["y1"])
+        for row in rows
+        if row["teams"]
+    }
+    assert bars == {
+        ("2026-09", "Late", False): (0, 50),
+        ("2026-10", "On time", False): (0, 50),
+        ("2026-11", "On time", True): (0, 50),  # still open: outlined
+    }
+    # January 2025 to November 2026: every period, not only the table's last twelve.
+    axis = _reporting_spec(body)["encoding"]["x"]["scale"]["domain"]
+    assert axis == ["2025-01-01", "2026-11-30"]
+    assert "In October 2026, 1 of 2 teams reported (50%): 1 on time, 0 late." in body
+    assert re.search(r"January 2025</th><td>0</td><td>0</td><td>0 of 2 \(0%\)</td>", body), (
+        "the text alternative starts with the first period"
+    )
+    assert 'November 2026 <span class="small">(still open)</span>' in body
+
+
+def test_the_reporting_rates_of_every_period_come_from_one_query(world, bp):
+    from convene.collaboratives.access import access_in
+    from convene.collaboratives.overview import labelled_teams
+    from convene.measures.collaborative_dashboard import reporting_trend
+
+    collaborative = Collaborative.objects.get(pk=world.collaborative.pk)  # nothing read yet
+    access = access_in(world.host, collaborative)
+    periods = list(collaborative.periods.filter(starts_on__lte=date(2026, 11, 20)))
+    teams = labelled_teams(access)
+    with CaptureQueriesContext(connection) as queries:
+        trend = reporting_trend(access, periods, teams)
+    assert len(trend.rates) == 23
+    assert len(queries) == 2  # the reports, counted per period, and the schedule

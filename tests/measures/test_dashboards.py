@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from convene.measures.models import Metric, ReportingSchedule, Value
 
+from ..factories import make_stratified_metric, record_by_group
+
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 # Twelve baseline months around 50%, then ten months climbing to 70%.
 CONTROLLED = [
@@ -146,16 +148,25 @@ def test_dashboard_queries_do_not_grow_with_metrics_or_periods(
 ):
     client.force_login(world.host)
     url = reverse("measures:team-dashboard", args=[world.collaborative.pk, world.team_a.pk])
+    _add_metric_by_age(world, "BP by age", periods=2)
 
-    def count() -> int:
+    def count() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
+            body = client.get(url).content.decode()
+        return len(queries), body.count('data-chart-spec="strata-')
 
-    small = count()
+    small, charts_by_group = count()
+    assert charts_by_group == 1
     with django_capture_on_commit_callbacks(execute=True):
         _add_count_metrics(world)
-    assert count() == small
+        _add_metric_by_age(world, "Statins by age", periods=20)
+    assert count() == (small, 2)
+
+
+def _add_metric_by_age(world, short_name, periods):
+    metric = make_stratified_metric(world.collaborative, name=short_name, short_name=short_name)
+    for period in world.collaborative.periods.all()[:periods]:
+        record_by_group(world.team_a, metric, period, {"Under 45": (4, 10), "65 and over": (7, 10)})
 
 
 def _add_count_metrics(world):

@@ -1,0 +1,51 @@
+"""The team rates its month on the assessment scale; the coach adds a rating; both are charted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from convene.measures.models import ProgressScore, ReportingSchedule
+
+from .helpers import check_page
+
+pytestmark = pytest.mark.browser
+
+
+def test_team_and_coach_rate_progress_and_see_it_charted(page, live_server, world, login):
+    ReportingSchedule.objects.create(
+        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
+    ).sync_periods()
+    january = world.collaborative.periods.first()
+    c, team = world.collaborative.pk, world.team_a.pk
+    report_url = f"{live_server.url}/c/{c}/teams/{team}/reports/{january.pk}/"
+
+    login(page.context, world.data_lead)
+    page.goto(report_url)
+    own = page.get_by_role("group", name="Progress score").first
+    own.get_by_label("2.0 · Activity, but no changes", exact=False).check()
+    page.get_by_label("Why this score").first.fill("Team formed; first tests planned.")
+    page.get_by_role("button", name="Save the score").first.click()
+    expect(page.get_by_text("Progress score saved.")).to_be_visible()
+    expect(
+        page.locator("#progress p", has_text="Team formed; first tests planned.")
+    ).to_be_visible()
+    check_page(page, "period-progress-score")
+
+    login(page.context, world.coach)
+    page.goto(report_url)
+    page.get_by_role("group", name="Progress score").get_by_label(
+        "1.5 · Planning has begun", exact=False
+    ).check()
+    page.get_by_role("button", name="Save the score").click()
+    expect(page.get_by_text("Progress score saved.")).to_be_visible()
+    assert sorted(ProgressScore.objects.values_list("rater", "score")) == [
+        ("coach", 1.5),
+        ("team", 2.0),
+    ]
+
+    page.goto(f"{live_server.url}/c/{c}/teams/{team}/dashboard/")
+    expect(page.locator("#progress .chart svg")).to_be_visible()
+    expect(page.get_by_text("team's own score 2.0, coach's score 1.5")).to_be_visible()
