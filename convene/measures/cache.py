@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 VERSION_KEY = "measures:data-version:{}"
 PAGE_TIMEOUT = 60 * 60 * 24
@@ -38,6 +41,20 @@ def bump(collaborative_id: int | None) -> None:
 def page_key(name: str, collaborative_id: int, *parts: Any) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"measures:{name}:{collaborative_id}:{data_version(collaborative_id)}:{digest}"
+
+
+def cached_body(
+    request: Any, key: str, template: str, context: Callable[[], dict[str, Any]]
+) -> SafeString:
+    """A dashboard part from the cache, or rendered now and kept for the next viewer.
+
+    ``context`` is called only on a miss: building it is the expensive part.
+    """
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(template, context(), request=request)
+        cache.set(key, body, PAGE_TIMEOUT)
+    return mark_safe(body)  # noqa: S308 - our own rendered template
 
 
 def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:

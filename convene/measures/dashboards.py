@@ -42,6 +42,10 @@ class Series:
     strata: list[StratumSeries] = field(default_factory=list)
 
     @property
+    def baseline_count(self) -> int:
+        return sum(1 for period in self.periods if period.is_baseline)
+
+    @property
     def has_data(self) -> bool:
         return any(n is not None for n in self.numerators)
 
@@ -209,7 +213,7 @@ def chart_for(
     A compact chart (a small multiple) has no title of its own: its card names the team.
     """
     metric = series.metric
-    baseline = sum(1 for period in series.periods if period.is_baseline)
+    baseline = series.baseline_count
     ys, ns = _engine_inputs(series)
     result = qic(
         [period.starts_on for period in series.periods],
@@ -279,7 +283,7 @@ def _engine_inputs(series: Series) -> tuple[list[float | None], list[float | Non
 
 def _freeze(series: Series) -> int | None:
     """Limits are computed from the baseline periods when there are some, and later ones."""
-    baseline = sum(1 for period in series.periods if period.is_baseline)
+    baseline = series.baseline_count
     return baseline if 0 < baseline < len(series.periods) else None
 
 

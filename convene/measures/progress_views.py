@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from convene.collaboratives.access import team_for
 from convene.lib.versioning import save_if_unchanged
 
-from .models import ProgressScore, Report, ReportingPeriod
+from .models import ProgressScore, ReportingPeriod
 from .progress import ProgressForm
-from .reporting_views import render_period
+from .reporting_views import render_period, report_of
 
 CONFLICT = gettext_lazy(
     "Someone else saved a score for this period while you were choosing. Their score is "
@@ -40,9 +40,7 @@ def save_progress_score(
     period = get_object_or_404(
         ReportingPeriod, pk=period_id, collaborative_id=team.collaborative_id
     )
-    report = Report.objects.filter(team=team, period=period).first() or Report(
-        team=team, period=period
-    )
+    report = report_of(team, period)
     if rater == ProgressScore.Rater.TEAM and report.is_locked:
         raise PermissionDenied  # submitted with the report; a host admin can reopen it
     score = ProgressScore.objects.filter(team=team, period=period, rater=rater).first()

@@ -8,14 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,7 +21,7 @@ from django.views.decorators.http import require_POST
 from convene.charts.render import to_png, to_svg
 from convene.collaboratives.access import team_for
 
-from .cache import PAGE_TIMEOUT, page_key
+from .cache import cached_body, page_key
 from .dashboards import MetricChart, chart_for, team_charts, team_series
 from .entry import check_entry, save_entry
 from .forms import NarrativeForm
@@ -151,6 +148,18 @@ def save_cell(
     return redirect("measures:team-data", collaborative_id, team_id)
 
 
+def report_of(team: Any, period: ReportingPeriod) -> Report:
+    """The team's report of the period, or an unsaved draft when there is none yet."""
+    return Report.objects.filter(team=team, period=period).first() or Report(
+        team=team, period=period
+    )
+
+
+def may_enter(access: Any, team: Any, report: Report) -> bool:
+    """Whether this person may change the period's figures, narrative and own score."""
+    return access.can("enter_team_data", team) and not report.is_locked
+
+
 @login_required
 def period_report(
     request: HttpRequest, collaborative_id: int, team_id: int, period_id: int
@@ -158,10 +167,8 @@ def period_report(
     """One period: every metric (by strata where defined), notes, exclusions, the narrative."""
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
     period = _period_of(team, period_id)
-    report = Report.objects.filter(team=team, period=period).first() or Report(
-        team=team, period=period
-    )
-    can_enter = access.can("enter_team_data", team) and not report.is_locked
+    report = report_of(team, period)
+    can_enter = may_enter(access, team, report)
     lines = _lines(team, period)
     form = NarrativeForm(instance=report, prefix="report")
     if request.method == "POST":
@@ -192,7 +199,7 @@ def render_period(
     status: int = 200,
 ) -> HttpResponse:
     """The period page; ``extra`` holds bound forms when a save was refused."""
-    can_enter = access.can("enter_team_data", team) and not report.is_locked
+    can_enter = may_enter(access, team, report)
     context = {
         "collaborative": team.collaborative,
         "team": team,
@@ -405,20 +412,17 @@ def value_history(
 @login_required
 def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+
+    def context() -> dict[str, Any]:
+        return {
+            "collaborative": team.collaborative,
+            "team": team,
+            "charts": team_charts(team),
+            "progress": team_progress(team, reportable_periods(team)),
+        }
+
     key = page_key("team", team.collaborative_id, team.pk, get_language(), timezone.localdate())
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string(
-            "measures/_team_dashboard_body.html",
-            {
-                "collaborative": team.collaborative,
-                "team": team,
-                "charts": team_charts(team),
-                "progress": team_progress(team, reportable_periods(team)),
-            },
-            request=request,
-        )
-        cache.set(key, body, PAGE_TIMEOUT)
+    body = cached_body(request, key, "measures/_team_dashboard_body.html", context)
     return render(
         request,
         "measures/team_dashboard.html",
@@ -426,7 +430,7 @@ def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) ->
             "collaborative": team.collaborative,
             "team": team,
             "access": access,
-            "body": mark_safe(body),  # noqa: S308 - our own rendered template
+            "body": body,
         },
     )
 

@@ -5,15 +5,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,7 +22,7 @@ from convene.collaboratives.overview import labelled_teams
 from convene.lib.versioning import refreshed_form, save_if_unchanged
 
 from .access import metric_for, stratification_for, team_metric_for
-from .cache import PAGE_TIMEOUT, page_key
+from .cache import cached_body, page_key
 from .collaborative_dashboard import (
     metric_sections,
     reporting_table,
@@ -349,9 +346,8 @@ def _dashboard_key(name: str, access: Access, *parts: Any) -> str:
 @login_required
 def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
-    key = _dashboard_key("collaborative", access)
-    body = cache.get(key)
-    if body is None:
+
+    def context() -> dict[str, Any]:
         # The stratification names the by-group charts.
         metrics = list(
             collaborative.metrics.filter(team__isnull=True).select_related("stratification")
@@ -359,25 +355,23 @@ def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> Http
         periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
         teams = labelled_teams(access)
         with_reporting = access.can("view_reporting_status")
-        body = render_to_string(
-            "measures/_collaborative_dashboard_body.html",
-            {
-                "collaborative": collaborative,
-                "access": access,
-                "sections": metric_sections(access, metrics, periods, teams),
-                "reporting": reporting_table(access, periods, teams) if with_reporting else [],
-                "reporting_trend": (
-                    reporting_trend(access, periods, teams) if with_reporting else None
-                ),
-                "progress": collaborative_progress(collaborative, periods),
-            },
-            request=request,
-        )
-        cache.set(key, body, PAGE_TIMEOUT)
+        return {
+            "collaborative": collaborative,
+            "access": access,
+            "sections": metric_sections(access, metrics, periods, teams),
+            "reporting": reporting_table(access, periods, teams) if with_reporting else [],
+            "reporting_trend": (
+                reporting_trend(access, periods, teams) if with_reporting else None
+            ),
+            "progress": collaborative_progress(collaborative, periods),
+        }
+
+    key = _dashboard_key("collaborative", access)
+    body = cached_body(request, key, "measures/_collaborative_dashboard_body.html", context)
     return render(
         request,
         "measures/collaborative_dashboard.html",
-        {"collaborative": collaborative, "access": access, "body": mark_safe(body)},  # noqa: S308 - our own rendered template
+        {"collaborative": collaborative, "access": access, "body": body},
     )
 
 
@@ -392,25 +386,22 @@ def dashboard_team_charts(
     """
     metric, access = metric_for(request, collaborative_id, metric_id, "view_dashboard")
     collaborative = access.collaborative
-    key = _dashboard_key("team-charts", access, metric.pk)
-    body = cache.get(key)
-    if body is None:
+
+    def charts() -> dict[str, Any]:
         periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
-        body = render_to_string(
-            "measures/_team_charts.html",
-            {
-                "collaborative": collaborative,
-                "metric": metric,
-                "charts": team_charts(access, metric, periods),
-            },
-            request=request,
-        )
-        cache.set(key, body, PAGE_TIMEOUT)
+        return {
+            "collaborative": collaborative,
+            "metric": metric,
+            "charts": team_charts(access, metric, periods),
+        }
+
+    key = _dashboard_key("team-charts", access, metric.pk)
+    body = cached_body(request, key, "measures/_team_charts.html", charts)
     context = {
         "collaborative": collaborative,
         "access": access,
         "metric": metric,
-        "body": mark_safe(body),  # noqa: S308 - our own rendered template
+        "body": body,
     }
     if request.headers.get("HX-Request"):
         return render(request, "measures/_team_charts_fragment.html", context)
