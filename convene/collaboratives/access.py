@@ -65,6 +65,8 @@ POLICY: dict[str, frozenset[str]] = {
     # Metrics of a team's own, beside the shared ones: only where the collaborative allows it.
     "add_team_metric": frozenset({HOST, OWN_TEAM_LEAD}),
     "reopen_report": frozenset({HOST}),
+    # The trial run tests the metrics' definitions: those who set them review it.
+    "review_trial_run": frozenset({HOST, PLANNING}),
     "export_data": frozenset({HOST}),
     "give_feedback": frozenset({HOST, FACULTY, ASSIGNED_COACH}),
     "view_feedback_queue": frozenset({HOST, FACULTY, COACH}),

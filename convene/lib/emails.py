@@ -52,3 +52,37 @@ def invitation_requested(request: HttpRequest | None, invitation: Any) -> None:
         return
     link = _absolute(request, reverse("collaboratives:people", args=[invitation.collaborative_id]))
     _send("invitation_requested", recipients, {"invitation": invitation, "link": link})
+
+
+def trial_submitted(request: HttpRequest | None, trial: Any) -> None:
+    """Tells the people who review trial runs that a team's trial awaits them."""
+    from convene.collaboratives.models import CollaborativeRole
+
+    team = trial.team
+    reviewers = team.collaborative.memberships.current().filter(
+        role__in=[CollaborativeRole.HOST_ADMIN, CollaborativeRole.PLANNING]
+    )
+    recipients = sorted({m.user.email for m in reviewers.select_related("user")})
+    if not recipients:
+        return
+    link = _absolute(request, reverse("measures:trial", args=[team.collaborative_id, team.pk]))
+    _send("trial_submitted", recipients, {"trial": trial, "team": team, "link": link})
+
+
+def trial_reviewed(request: HttpRequest | None, trial: Any, review: Any) -> None:
+    """Tells the team's leads, and whoever submitted the trial, what the host decided."""
+    from convene.collaboratives.access import LEAD_ROLES
+
+    team = trial.team
+    leads = team.memberships.current().filter(role__in=LEAD_ROLES).select_related("user")
+    recipients = {m.user.email for m in leads}
+    if trial.submitted_by is not None:
+        recipients.add(trial.submitted_by.email)
+    if not recipients:
+        return
+    link = _absolute(request, reverse("measures:trial", args=[team.collaborative_id, team.pk]))
+    _send(
+        "trial_reviewed",
+        sorted(recipients),
+        {"trial": trial, "team": team, "review": review, "link": link},
+    )

@@ -18,7 +18,17 @@ from django.utils import timezone
 from convene.collaboratives.models import CoachAssignment, Collaborative
 
 from .cache import bump
-from .models import Feedback, Metric, ProgressScore, Report, Value
+from .models import (
+    Feedback,
+    Metric,
+    ProgressScore,
+    Report,
+    TrialAnswer,
+    TrialRecord,
+    TrialReview,
+    TrialRun,
+    Value,
+)
 
 CLINIC_NARRATIVES = [
     {
@@ -66,8 +76,11 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return k
 
 
-def load_values(collaborative: Collaborative) -> int:
-    """Fill in figures and reports for every team that has none yet. Returns rows added."""
+def load_values(collaborative: Collaborative, waiting: frozenset[str] = frozenset()) -> int:
+    """Fill in figures and reports for every team that has none yet. Returns rows added.
+
+    Teams named in ``waiting`` have only just joined: their trial run awaits review.
+    """
     today = timezone.localdate()
     periods = [p for p in collaborative.periods.order_by("starts_on") if p.due_on < today]
     metrics = list(collaborative.metrics.filter(team__isnull=True).select_related("stratification"))
@@ -79,7 +92,7 @@ def load_values(collaborative: Collaborative) -> int:
         for a in CoachAssignment.objects.current().filter(team__collaborative=collaborative)
     }
     for index, team in enumerate(collaborative.teams.order_by("pk")):
-        if Value.objects.filter(team=team).exists():
+        if team.name in waiting or Value.objects.filter(team=team).exists():
             continue
         rng = random.Random(f"{collaborative.name}/{team.name}")
         narratives = (
@@ -238,3 +251,118 @@ def _feedback(collaborative: Collaborative) -> None:
         if report.period_id not in recent and report.team_id in coaches
     ]
     Feedback.objects.bulk_create(items)
+
+
+TRIAL_QUESTIONS = {
+    "clinic": [
+        "Two patients had a reading on the day but it was not in the vitals field; we counted "
+        "them from the nurse's note. Is that right?",
+        "Pulling five records took about forty minutes; most of it was finding the last reading.",
+    ],
+    "housing": [
+        "One household was referred twice. Do we count days from the first referral or the second?",
+        "The move-in date is only in the case notes, not in HMIS; it took a while to find.",
+    ],
+}
+HOST_RETURN = {
+    "clinic": "Thanks. Records 2 and 4 count readings from before the measurement period: use "
+    "only the most recent reading within the month, as the operational definition says, and "
+    "send it again.",
+    "housing": "Thanks. Record 3 counts from the intake date: count days from the referral "
+    "date, as the definition says, and send it again.",
+}
+
+
+def load_trials(collaborative: Collaborative, waiting: frozenset[str] = frozenset()) -> None:
+    """Every team's trial run of five records: accepted long ago, except where the team has
+    only just joined (sent, awaiting review). The first team's was returned once."""
+    host = (
+        collaborative.memberships.current().filter(role="host_admin").select_related("user").first()
+    )
+    reviewer = host.user if host else None
+    metrics = list(collaborative.metrics.filter(team__isnull=True).select_related("stratification"))
+    # Teams send their trial in the first weeks, then enter the baseline months after it.
+    opened = _noon(collaborative.start_on + timedelta(days=14))
+    topic = "housing" if "hous" in collaborative.topic.lower() else "clinic"
+    today = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    for index, team in enumerate(collaborative.teams.order_by("pk")):
+        if TrialRun.objects.filter(team=team).exists():
+            continue
+        lead = team.memberships.current().filter(role="data_lead").first()
+        by = lead.user if lead else None
+        rng = random.Random(f"trial/{collaborative.name}/{team.name}")
+        is_waiting = team.name in waiting
+        sent = today - timedelta(days=2) if is_waiting else opened
+        trial = TrialRun.objects.create(
+            team=team,
+            status=TrialRun.Status.SUBMITTED if is_waiting else TrialRun.Status.ACCEPTED,
+            questions=TRIAL_QUESTIONS[topic][index % 2],
+            submitted_at=sent,
+            submitted_by=by,
+            updated_at=sent,
+            updated_by=by,
+        )
+        _trial_records(rng, trial, metrics, team)
+        if is_waiting:
+            if team.joined_on < sent.date() - timedelta(days=21):
+                team.joined_on = sent.date() - timedelta(days=21)
+                team.save(update_fields=["joined_on"])
+            continue
+        reviews = []
+        if index == 0:
+            reviews.append(
+                TrialReview(
+                    trial=trial,
+                    decision=TrialReview.Decision.RETURN,
+                    comment=HOST_RETURN[topic],
+                    reviewed_by=reviewer,
+                    reviewed_at=sent + timedelta(days=2),
+                )
+            )
+            sent += timedelta(days=5)
+            TrialRun.objects.filter(pk=trial.pk).update(submitted_at=sent, version=3)
+        reviews.append(
+            TrialReview(
+                trial=trial,
+                decision=TrialReview.Decision.ACCEPT,
+                comment="Clear and complete. Routine reporting can start.",
+                reviewed_by=reviewer,
+                reviewed_at=sent + timedelta(days=2),
+            )
+        )
+        TrialReview.objects.bulk_create(reviews)
+
+
+def _trial_records(rng: random.Random, trial: TrialRun, metrics: list[Metric], team: Any) -> None:
+    prefix = "".join(word[0] for word in team.name.split()[:2]).upper()
+    strata: dict[int, list[Any]] = {}
+    for metric in metrics:
+        if metric.stratification_id and metric.stratification_id not in strata:
+            strata[metric.stratification_id] = list(metric.stratification.strata.all())
+    answers = []
+    for position in range(1, TrialRun.RECORDS + 1):
+        record = TrialRecord.objects.create(
+            trial=trial, position=position, reference=f"{prefix}-{rng.randint(10000, 99999)}"
+        )
+        for metric in metrics:
+            numerator: Decimal | None
+            denominator: Decimal | None = None
+            if metric.kind == Metric.Kind.PROPORTION:
+                eligible = rng.random() < 0.85
+                denominator = Decimal(1 if eligible else 0)
+                numerator = Decimal(1 if eligible and rng.random() < 0.6 else 0)
+            elif metric.kind == Metric.Kind.COUNT:
+                numerator = Decimal(rng.choice([0, 0, 0, 1]))
+            else:
+                numerator = Decimal(rng.randint(20, 120))
+            groups = strata.get(metric.stratification_id or 0)
+            answers.append(
+                TrialAnswer(
+                    record=record,
+                    metric=metric,
+                    numerator=numerator,
+                    denominator=denominator,
+                    stratum=rng.choice(groups) if groups else None,
+                )
+            )
+    TrialAnswer.objects.bulk_create(answers)

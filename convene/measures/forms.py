@@ -115,8 +115,27 @@ class MetricForm(Styled, forms.ModelForm):
 class ScheduleForm(Styled, forms.ModelForm):
     class Meta:
         model = ReportingSchedule
-        fields = ["frequency", "first_period_on", "baseline_periods", "due_days", "grace_days"]
-        widgets = {"first_period_on": DATE, "frequency": forms.RadioSelect}
+        fields = [
+            "frequency",
+            "first_period_on",
+            "baseline_periods",
+            "due_days",
+            "grace_days",
+            "trial_run",
+        ]
+        widgets = {
+            "first_period_on": DATE,
+            "frequency": forms.RadioSelect,
+            "trial_run": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out of a post, the trial-run rule stays as it was.
+        self.fields["trial_run"].required = False
+
+    def clean_trial_run(self) -> Any:
+        return self.cleaned_data.get("trial_run") or self.instance.trial_run
 
     def clean_first_period_on(self) -> Any:
         first = self.cleaned_data["first_period_on"]

@@ -35,6 +35,7 @@ from .models import (
     ReportingSchedule,
     ReportRevision,
     Stratum,
+    TrialRun,
     Value,
 )
 from .progress import progress_forms, team_progress
@@ -47,6 +48,7 @@ from .transfer import (
     safe_cell,
     team_template,
 )
+from .trial import reporting_closed, trial_rule
 
 
 def _period_of(team: Any, period_id: int) -> ReportingPeriod:
@@ -68,6 +70,7 @@ def _is_locked(team: Any, period: ReportingPeriod) -> bool:
 def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
     metrics, rows = team_grid(team)
+    closed = reporting_closed(team)
     return render(
         request,
         "measures/team_data.html",
@@ -77,8 +80,11 @@ def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> Http
             "access": access,
             "metrics": metrics,
             "rows": list(reversed(rows)),
-            "can_enter": access.can("enter_team_data", team),
+            "can_enter": access.can("enter_team_data", team) and not closed,
             "can_add_metric": access.can("add_team_metric", team),
+            "reporting_closed": closed,
+            "trial": TrialRun.objects.filter(team=team).first(),
+            "trial_rule": trial_rule(team),
         },
     )
 
@@ -98,7 +104,9 @@ def save_cell(
     numerator = request.POST.get("numerator")
     denominator = request.POST.get("denominator") if metric.has_denominator else None
     state, message = "saved", ""
-    if _is_locked(team, period):
+    if closed := reporting_closed(team):
+        state, message = "error", closed
+    elif _is_locked(team, period):
         state, message = "error", _("This period is submitted and locked.")
     else:
         check = check_entry(metric, numerator, denominator, history_of(team, metric, period))
@@ -174,6 +182,9 @@ def period_report(
     if request.method == "POST":
         if not can_enter:
             raise PermissionDenied
+        if closed := reporting_closed(team):
+            messages.error(request, closed)
+            return redirect("measures:period-report", collaborative_id, team_id, period_id)
         form = NarrativeForm(request.POST, instance=report, prefix="report")
         outcome = _save_period(request, team, period, report, form, lines)
         if outcome is not None:
@@ -200,13 +211,15 @@ def render_period(
 ) -> HttpResponse:
     """The period page; ``extra`` holds bound forms when a save was refused."""
     can_enter = may_enter(access, team, report)
+    closed = reporting_closed(team) if can_enter else ""
     context = {
         "collaborative": team.collaborative,
         "team": team,
         "access": access,
         "period": period,
         "report": report,
-        "can_enter": can_enter,
+        "can_enter": can_enter and not closed,
+        "reporting_closed": closed,
         "can_reopen": report.is_locked and access.can("reopen_report", team),
         "feedback": (
             report.feedback.select_related("author") if report.pk else Feedback.objects.none()
@@ -524,9 +537,12 @@ def team_template_file(request: HttpRequest, collaborative_id: int, team_id: int
 def import_team_figures(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "enter_team_data")
     result, problem = None, ""
+    closed = reporting_closed(team)
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if closed:
+            problem = closed
+        elif upload is None:
             problem = _("Choose a file to upload.")
         elif upload.size > MAX_UPLOAD_BYTES:
             problem = _("The file is larger than 5 MB.")
@@ -560,6 +576,7 @@ def import_team_figures(request: HttpRequest, collaborative_id: int, team_id: in
             "result": result,
             "problem": problem,
             "columns": COLUMNS,
+            "reporting_closed": closed,
         },
         status=400 if problem or (result and result.errors) else 200,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, reporting_views, views
+from . import progress_views, reporting_views, trial_views, views
 
 app_name = "measures"
 
@@ -105,6 +105,17 @@ urlpatterns = [
         reporting_views.add_feedback,
         name="add-feedback",
     ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/trial/",
+        trial_views.team_trial,
+        name="trial",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/trial/review/",
+        trial_views.review_trial_run,
+        name="review-trial",
+    ),
+    path("c/<int:collaborative_id>/trials/", trial_views.trial_runs, name="trials"),
     path(
         "c/<int:collaborative_id>/feedback/",
         views.feedback_queue,

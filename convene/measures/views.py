@@ -31,7 +31,7 @@ from .collaborative_dashboard import (
 )
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
-from .models import Feedback, Metric, Report, ReportingSchedule, Stratum
+from .models import Feedback, Metric, Report, ReportingSchedule, Stratum, TrialRun
 from .progress import collaborative_progress
 from .transfer import export_csv, export_xlsx
 
@@ -51,8 +51,20 @@ def metric_list(request: HttpRequest, collaborative_id: int) -> HttpResponse:
             "schedule": schedule,
             "period_count": collaborative.periods.count(),
             "stratifications": collaborative.stratifications.prefetch_related("strata"),
+            "trials_waiting": _trials_waiting(collaborative, access),
         },
     )
+
+
+def _trials_waiting(collaborative: Any, access: Any) -> int | None:
+    """How many trial runs await review, for those who see reporting status; else None."""
+    if not access.can("view_reporting_status"):
+        return None
+    return TrialRun.objects.filter(
+        team__collaborative=collaborative,
+        team__deleted_at__isnull=True,
+        status=TrialRun.Status.SUBMITTED,
+    ).count()
 
 
 @login_required
@@ -445,5 +457,10 @@ def feedback_queue(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     return render(
         request,
         "measures/feedback_queue.html",
-        {"collaborative": collaborative, "access": access, "reports": reports[:200]},
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "reports": reports[:200],
+            "trials_waiting": _trials_waiting(collaborative, access),
+        },
     )

@@ -25,6 +25,7 @@ from convene.measures.models import (
     Report,
     ReportingSchedule,
     Stratification,
+    TrialRun,
     Value,
 )
 
@@ -363,6 +364,40 @@ CASES += [
         None,
         TEAM_A_READERS,
     ),
+]
+
+STATUS_READERS = "in ok  ok  ok  ok  403 403 403 403 403 403 403 404 ok"
+
+
+def _trial(w: World) -> dict[str, Any]:
+    _metric(w)  # the trial asks about the collaborative's metrics
+    return _t(w)
+
+
+def _sent_trial(w: World) -> dict[str, Any]:
+    TrialRun.objects.create(
+        team=w.team_a, status=TrialRun.Status.SUBMITTED, submitted_by=w.data_lead
+    )
+    return _trial(w)
+
+
+CASES += [
+    ("measures:trial", "get", _trial, None, TEAM_A_READERS),
+    (
+        "measures:trial",
+        "post",
+        _trial,
+        lambda w: {"action": "save", "r1-reference": "A-101"},
+        TEAM_A_WRITERS,
+    ),
+    (
+        "measures:review-trial",
+        "post",
+        _sent_trial,
+        lambda w: {"decision": "accepted", "version": "1"},
+        PLANNERS,
+    ),
+    ("measures:trials", "get", _c, None, STATUS_READERS),
 ]
 
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}

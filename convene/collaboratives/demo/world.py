@@ -309,7 +309,11 @@ COLLABORATIVES: list[dict[str, Any]] = [
             ("hypotension", {}, None),
         ],
         "strata": {"Age group": ["18–44", "45–64", "65–85"]},
-        "schedule": {"first_period_on": date(2025, 1, 1), "baseline_periods": 12},
+        "schedule": {
+            "first_period_on": date(2025, 1, 1),
+            "baseline_periods": 12,
+            "trial_run": "required",
+        },
         "pending_invitations": [
             (f"new.faculty{D}", FACULTY, None),
             (f"new.member.eastside{D}", "member", "Eastside Family Health Center team"),
@@ -372,7 +376,13 @@ COLLABORATIVES: list[dict[str, Any]] = [
             ("housing-retention", {"goal": 80}, None),
         ],
         "strata": {},
-        "schedule": {"first_period_on": date(2025, 3, 1), "baseline_periods": 12},
+        "schedule": {
+            "first_period_on": date(2025, 3, 1),
+            "baseline_periods": 12,
+            "trial_run": "required",
+        },
+        # The newest agency has just joined: its trial run awaits the host's review.
+        "trial_waiting": ["Metro Tenant Support Network"],
         "groups": [
             {
                 "name": "Family shelters",

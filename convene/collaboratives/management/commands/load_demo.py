@@ -94,7 +94,7 @@ class Command(BaseCommand):
                 )
 
     def _measures(self, collaborative: Collaborative, spec: dict[str, Any]) -> None:
-        from convene.measures.demo import load_values
+        from convene.measures.demo import load_trials, load_values
         from convene.measures.library import library_fields
         from convene.measures.models import Metric, ReportingSchedule, Stratification, Stratum
 
@@ -122,8 +122,10 @@ class Command(BaseCommand):
             ReportingSchedule.objects.create(
                 collaborative=collaborative, **spec["schedule"]
             ).sync_periods()
-        # Each team's data lead "entered" its figures.
-        load_values(collaborative)
+        # Each team's data lead sent a trial run, then "entered" its figures.
+        waiting = frozenset(spec.get("trial_waiting", ()))
+        load_trials(collaborative, waiting)
+        load_values(collaborative, waiting)
 
     def _team(self, collaborative: Collaborative, spec: dict[str, Any], users: dict) -> Team:
         organisation = self._organisation(spec["organisation"])
