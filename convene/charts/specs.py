@@ -18,6 +18,8 @@ EXCLUDED = "#9aa0a6"
 # line keeps at least 4.5:1 against white. Shapes tell the groups apart as well.
 GROUP_COLOURS = ["#0072B2", "#B35000", "#007A5A", "#A8508A", "#8F6300", "#000000"]
 GROUP_SHAPES = ["circle", "square", "triangle-up", "diamond", "triangle-down", "cross"]
+# Weekly periods get a tick at their starts up to this many weeks, month ticks beyond.
+WEEK_TICKS_UP_TO = 16
 
 
 def _iso(x: Any) -> Any:
@@ -63,7 +65,15 @@ def control_chart(
     y_axis: dict[str, Any] = {"title": y_title}
     if percent:
         y_axis["format"] = ".0f"
-    x_enc = {"field": "x", "type": "temporal", "title": None, "axis": {"format": "%b %y"}}
+    x_enc: dict[str, Any] = {
+        "field": "x",
+        "type": "temporal",
+        "title": None,
+        "axis": {"format": "%b %y"},
+    }
+    if rows:
+        # The periods' starts, as ISO dates: the same ticks and span as the chart by group.
+        x_enc = {"field": "x", **_time_axis(rows[0]["x"], rows[-1]["x"], len(rows))}
     has_limits = any(row["ucl"] is not None for row in rows)
     runs = any(row["runs_signal"] for row in rows)
     layers: list[dict[str, Any]] = []
@@ -320,13 +330,34 @@ def _group_encodings(
 
 
 def _time_axis(first: str, last: str, periods: int) -> dict[str, Any]:
-    """Month ticks, a dozen at most: the default ticks repeat a month's label mid-month."""
-    step = max(1, -(-periods // 12))
+    """Month ticks, a dozen at most: the default ticks repeat a month's label mid-month.
+
+    ``first`` and ``last`` are ISO dates bounding ``periods`` periods. Weekly periods over a
+    few months (a 100-day collaborative) would get two or three month ticks: they get a tick
+    on the periods' own starts instead, a dozen at most, labelled with the day.
+    """
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    days = (end - start).days
+    weeks = days // 7 + 1
+    # Weekly when the periods are under a fortnight apart on average (months are 28 days or
+    # more), whether ``last`` is the last period's start or its end.
+    weekly = days < 15 * max(periods - 1, 1)
+    axis: dict[str, Any]
+    if weekly and weeks <= WEEK_TICKS_UP_TO:
+        step = -(-weeks // 12)
+        values = [(start + dt.timedelta(weeks=w)).isoformat() for w in range(0, weeks, step)]
+        axis = {"format": "%-d %b", "values": values}
+    else:
+        # Months spanned, not periods: 52 weekly periods are a year, not four. The step
+        # divides a year, or the ticks fall unevenly (every fifth month: Jan, Jun, Nov, Jan).
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        step = next((step for step in (1, 2, 3, 4, 6) if months <= 12 * step), 12)
+        axis = {"format": "%b %y", "tickCount": {"interval": "month", "step": step}}
     return {
         "type": "temporal",
         "title": None,
         "scale": {"domain": [first, last]},
-        "axis": {"format": "%b %y", "tickCount": {"interval": "month", "step": step}},
+        "axis": axis,
     }
 
 

@@ -55,6 +55,9 @@ POLICY: dict[str, frozenset[str]] = {
     "manage_team": frozenset({HOST}),
     "view_groups": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
     "manage_groups": frozenset({HOST}),
+    # The change package: what teams test. Observers see aggregate views only.
+    "view_change_package": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
+    "edit_change_package": frozenset({HOST, PLANNING}),
     "view_measures": EVERY_PARTICIPANT,
     "edit_measures": frozenset({HOST, PLANNING}),
     "view_dashboard": EVERY_PARTICIPANT,

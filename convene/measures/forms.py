@@ -38,6 +38,7 @@ class MetricForm(Styled, forms.ModelForm):
             "exclusions",
             "data_source",
             "sampling",
+            "key_changes",
             "changes_measured",
             "stratification",
             "chart",
@@ -54,6 +55,7 @@ class MetricForm(Styled, forms.ModelForm):
             "exclusions": TEXT,
             "sampling": TEXT,
             "changes_measured": TEXT,
+            "key_changes": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args: Any, collaborative: Any, team: Any = None, **kwargs: Any) -> None:
@@ -73,10 +75,43 @@ class MetricForm(Styled, forms.ModelForm):
             "P for proportions, U for rates, C for counts, I for continuous values, T or G for "
             "rare events."
         )
+        self._key_change_choices(collaborative)
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
         if team is not None:
             self._for_team(team)
+
+    def _key_change_choices(self, collaborative: Any) -> None:
+        """The change package's key changes, grouped under their concepts."""
+        from convene.changes.models import KeyChange
+
+        key_changes = (
+            KeyChange.objects.filter(
+                concept__collaborative=collaborative, concept__deleted_at__isnull=True
+            )
+            .select_related("concept")
+            .order_by("concept__position", "concept__pk", "position", "pk")
+        )
+        field = self.fields["key_changes"]
+        field.queryset = key_changes
+        groups: dict[Any, list[tuple[int, str]]] = {}
+        for key_change in key_changes:
+            groups.setdefault(key_change.concept, []).append((key_change.pk, key_change.name))
+        field.choices = [(concept.name, items) for concept, items in groups.items()]
+        self._key_change_groups = groups
+
+    @property
+    def key_change_groups(self) -> list[tuple[Any, list[Any]]]:
+        """For the template: each concept with the checkboxes of its key changes.
+
+        Built when rendered: a bound field's checkboxes read the form's errors, which would
+        validate the form before ``__init__`` has finished.
+        """
+        boxes = {str(box.data["value"]): box for box in self["key_changes"]}
+        return [
+            (concept, [boxes[str(pk)] for pk, _name in items])
+            for concept, items in self._key_change_groups.items()
+        ]
 
     def _for_team(self, team: Any) -> None:
         """A team's own metric: never core, not reported by strata, asked of no other team."""

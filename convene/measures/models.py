@@ -111,10 +111,17 @@ class Metric(AuditedModel, SoftDeletable):
         _("category"), max_length=12, choices=Category.choices, default=Category.CORE
     )
     is_required = models.BooleanField(_("every team must report it"), default=True)
-    changes_measured = models.TextField(
-        _("change ideas it measures"),
+    key_changes = models.ManyToManyField(
+        "changes.KeyChange",
+        verbose_name=_("key changes it measures"),
         blank=True,
-        help_text=_("The change-package items this metric tracks."),
+        related_name="metrics",
+        help_text=_("The changes from the change package that this metric should show."),
+    )
+    changes_measured = models.TextField(
+        _("notes on the changes it measures"),
+        blank=True,
+        help_text=_("Changes not in the change package yet, or how the metric reflects them."),
     )
     chart = models.CharField(
         _("default chart"),

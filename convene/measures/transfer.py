@@ -25,7 +25,15 @@ from convene.lib.audit import record
 from .cache import bump
 from .entry import check_entry
 from .grid import metrics_for, reportable_periods, strata_of
-from .models import Metric, Report, ReportingPeriod, Stratum, Value, ValueRevision
+from .models import (
+    Metric,
+    ProgressScore,
+    Report,
+    ReportingPeriod,
+    Stratum,
+    Value,
+    ValueRevision,
+)
 
 COLUMNS = [
     "metric",
@@ -483,6 +491,39 @@ def export_rows(collaborative: Any) -> Iterator[list[Any]]:
         ]
 
 
+PROGRESS_COLUMNS = [
+    "team",
+    "period",
+    "rater",  # "team" for the team's own rating, "coach" for its coach's
+    "score",
+    "step_name",
+    "note",
+    "scored_by",
+    "scored_at",
+]
+
+
+def progress_rows(collaborative: Any) -> Iterator[list[Any]]:
+    scores = (
+        ProgressScore.objects.filter(
+            team__collaborative=collaborative, team__deleted_at__isnull=True
+        )
+        .select_related("team", "period", "scored_by")
+        .order_by("team__name", "period__starts_on", "rater")
+    )
+    for score in scores.iterator(chunk_size=2000):
+        yield [
+            safe_cell(score.team.name),
+            period_code(score.period),
+            score.rater,
+            _number(score.score),
+            ProgressScore.name_of(score.score),
+            safe_cell(score.note),
+            safe_cell(score.scored_by.email) if score.scored_by else "",
+            score.scored_at.isoformat(timespec="seconds"),
+        ]
+
+
 def export_csv(collaborative: Any) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -499,6 +540,10 @@ def export_xlsx(collaborative: Any) -> bytes:
     sheet.append(EXPORT_COLUMNS)
     for row in export_rows(collaborative):
         sheet.append(row)
+    progress = book.create_sheet("Progress scores")
+    progress.append(PROGRESS_COLUMNS)
+    for row in progress_rows(collaborative):
+        progress.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

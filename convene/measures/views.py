@@ -93,6 +93,9 @@ def _render_metric(
             "metric": metric,
             "team": metric.team,
             "can_edit": can_edit,
+            "key_changes": metric.key_changes.filter(concept__deleted_at__isnull=True)
+            .select_related("concept")
+            .order_by("concept__position", "concept__pk", "position", "pk"),
         },
     )
 
@@ -193,9 +196,10 @@ def _edit_metric(request: HttpRequest, access: Access, metric: Metric) -> HttpRe
     kwargs = {"collaborative": metric.collaborative, "team": metric.team}
     form = MetricForm(request.POST or None, instance=metric, **kwargs)
     if request.method == "POST" and form.is_valid():
-        fields = [name for name in form.fields if name != "version"]
+        fields = [name for name in form.fields if name not in {"version", "key_changes"}]
         form.save(commit=False)
         if save_if_unchanged(metric, form.cleaned_data["version"] or 0, fields):
+            form.save_m2m()
             messages.success(request, _("Metric saved."))
             return _after_metric_saved(metric)
         form = refreshed_form(

@@ -400,6 +400,40 @@ CASES += [
     ("measures:trials", "get", _c, None, STATUS_READERS),
 ]
 
+
+def _concept(w: World) -> dict[str, Any]:
+    from convene.changes.models import ChangeConcept
+
+    concept = ChangeConcept.objects.create(collaborative=w.collaborative, name="Measure well")
+    return {**_c(w), "concept_id": concept.pk}
+
+
+def _key_change(w: World) -> dict[str, Any]:
+    from convene.changes.models import KeyChange
+
+    concept_id = _concept(w)["concept_id"]
+    key_change = KeyChange.objects.create(concept_id=concept_id, name="Repeat high readings")
+    return {**_c(w), "key_change_id": key_change.pk}
+
+
+CASES += [
+    ("changes:package", "get", _c, None, NOT_OBSERVER),
+    ("changes:new-concept", "get", _c, None, PLANNERS),
+    ("changes:new-concept", "post", _c, lambda w: {"name": "Engage patients"}, PLANNERS),
+    ("changes:edit-concept", "get", _concept, None, PLANNERS),
+    (
+        "changes:edit-concept",
+        "post",
+        _concept,
+        lambda w: {"name": "Measure better", "version": "1"},
+        PLANNERS,
+    ),
+    ("changes:delete-concept", "post", _concept, None, PLANNERS),
+    ("changes:new-key-change", "get", _concept, None, PLANNERS),
+    ("changes:edit-key-change", "get", _key_change, None, PLANNERS),
+    ("changes:delete-key-change", "post", _key_change, None, PLANNERS),
+]
+
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
 
 
@@ -455,7 +489,7 @@ def _collect(resolver: URLResolver, namespace: str = "") -> set[str]:
 
 
 def test_every_app_url_is_in_the_matrix() -> None:
-    apps = ("collaboratives:", "measures:")
+    apps = ("collaboratives:", "measures:", "changes:")
     app_urls = {name for name in _collect(get_resolver()) if name.startswith(apps)}
     assert app_urls == {case[0] for case in CASES}
 

@@ -309,6 +309,53 @@ COLLABORATIVES: list[dict[str, Any]] = [
             ("hypotension", {}, None),
         ],
         "strata": {"Age group": ["18–44", "45–64", "65–85"]},
+        # Concept → key changes, each with the short names of the metrics that measure it.
+        "change_package": [
+            (
+                "Measure blood pressure accurately",
+                "A reading taken badly hides control, or invents a problem.",
+                [
+                    (
+                        "Standard technique at every visit",
+                        "Five quiet minutes seated, right cuff size, arm supported at heart level.",
+                        ["BP technique", "BP control"],
+                    ),
+                    (
+                        "Repeat a high reading",
+                        "When the first reading is 140/90 or above, take a second after a pause "
+                        "and record the lower.",
+                        ["BP control"],
+                    ),
+                ],
+            ),
+            (
+                "Intensify treatment safely",
+                "Adjust treatment sooner, without harm.",
+                [
+                    (
+                        "Treatment protocol with standing orders",
+                        "Nurses and pharmacists adjust medicine under an agreed protocol.",
+                        ["BP control", "Hypotension"],
+                    ),
+                    (
+                        "Follow-up within four weeks",
+                        "Book the next visit before the patient leaves.",
+                        ["BP control"],
+                    ),
+                ],
+            ),
+            (
+                "Partner with patients",
+                "",
+                [
+                    (
+                        "Self-measured blood pressure with loaner cuffs",
+                        "Patients take readings at home and send them in.",
+                        ["BP control"],
+                    ),
+                ],
+            ),
+        ],
         "schedule": {
             "first_period_on": date(2025, 1, 1),
             "baseline_periods": 12,
@@ -376,6 +423,46 @@ COLLABORATIVES: list[dict[str, Any]] = [
             ("housing-retention", {"goal": 80}, None),
         ],
         "strata": {},
+        "change_package": [
+            (
+                "Engage landlords",
+                "More units, found faster, from landlords who trust the programme.",
+                [
+                    (
+                        "Landlord liaison",
+                        "One person calls every listed unit each week and keeps the relationship.",
+                        ["Days to housing"],
+                    ),
+                    (
+                        "Risk mitigation fund",
+                        "Cover damages and missed rent, so landlords take a chance.",
+                        ["Days to housing", "Retention 6 m"],
+                    ),
+                ],
+            ),
+            (
+                "Be ready before the unit is",
+                "",
+                [
+                    (
+                        "Documents at intake",
+                        "Collect identity and income papers at intake, before a unit is found.",
+                        ["Days to housing"],
+                    ),
+                ],
+            ),
+            (
+                "Support after the move",
+                "",
+                [
+                    (
+                        "Case management visits for six months",
+                        "Home visits weekly for the first month, then monthly.",
+                        ["Retention 6 m"],
+                    ),
+                ],
+            ),
+        ],
         "schedule": {
             "first_period_on": date(2025, 3, 1),
             "baseline_periods": 12,

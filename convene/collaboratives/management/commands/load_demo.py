@@ -115,6 +115,7 @@ class Command(BaseCommand):
                 metric.stratification = strata.get(strata_name)
                 metric.full_clean()
                 metric.save()
+        self._change_package(collaborative, spec.get("change_package", []))
         if (
             "schedule" in spec
             and not ReportingSchedule.objects.filter(collaborative=collaborative).exists()
@@ -126,6 +127,23 @@ class Command(BaseCommand):
         waiting = frozenset(spec.get("trial_waiting", ()))
         load_trials(collaborative, waiting)
         load_values(collaborative, waiting)
+
+    def _change_package(self, collaborative: Collaborative, concepts: list[Any]) -> None:
+        from convene.changes.models import ChangeConcept, KeyChange
+
+        metrics = {m.short_name: m for m in collaborative.metrics.filter(team__isnull=True)}
+        for position, (name, description, key_changes) in enumerate(concepts):
+            concept, _created = ChangeConcept.objects.get_or_create(
+                collaborative=collaborative,
+                name=name,
+                defaults={"description": description, "position": position},
+            )
+            for index, (change, what, measured_by) in enumerate(key_changes):
+                key_change, created = KeyChange.objects.get_or_create(
+                    concept=concept, name=change, defaults={"description": what, "position": index}
+                )
+                if created:
+                    key_change.metrics.set([metrics[short] for short in measured_by])
 
     def _team(self, collaborative: Collaborative, spec: dict[str, Any], users: dict) -> Team:
         organisation = self._organisation(spec["organisation"])

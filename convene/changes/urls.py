@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "changes"
+
+urlpatterns = [
+    path("c/<int:collaborative_id>/changes/", views.change_package, name="package"),
+    path("c/<int:collaborative_id>/changes/concepts/new/", views.new_concept, name="new-concept"),
+    path(
+        "c/<int:collaborative_id>/changes/concepts/<int:concept_id>/edit/",
+        views.edit_concept,
+        name="edit-concept",
+    ),
+    path(
+        "c/<int:collaborative_id>/changes/concepts/<int:concept_id>/delete/",
+        views.delete_concept,
+        name="delete-concept",
+    ),
+    path(
+        "c/<int:collaborative_id>/changes/concepts/<int:concept_id>/key-changes/new/",
+        views.new_key_change,
+        name="new-key-change",
+    ),
+    path(
+        "c/<int:collaborative_id>/changes/key-changes/<int:key_change_id>/edit/",
+        views.edit_key_change,
+        name="edit-key-change",
+    ),
+    path(
+        "c/<int:collaborative_id>/changes/key-changes/<int:key_change_id>/delete/",
+        views.delete_key_change,
+        name="delete-key-change",
+    ),
+]

@@ -1,0 +1,57 @@
+"""A planner writes the change package and links a metric to the key changes it measures."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from convene.measures.models import Metric
+
+from .helpers import check_page
+
+pytestmark = pytest.mark.browser
+
+
+def test_planner_builds_the_change_package_and_links_a_metric(page, live_server, world, login):
+    metric = Metric.objects.create(
+        collaborative=world.collaborative,
+        name="Blood-pressure control",
+        short_name="BP control",
+        conceptual_definition="Adults with hypertension whose blood pressure is controlled",
+        kind="proportion",
+        denominator="Adults with hypertension",
+        direction="up",
+    )
+    c = world.collaborative.pk
+    login(page.context, world.planning)
+    page.goto(f"{live_server.url}/c/{c}/")
+    page.get_by_role("link", name="Change package").click()
+    expect(page.get_by_text("The change package is empty.")).to_be_visible()
+    page.get_by_role("link", name="New concept").click()
+    page.get_by_label("Name").fill("Measure blood pressure accurately")
+    page.get_by_label("Description").fill("A reading taken badly hides control.")
+    check_page(page, "change-concept-form")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Concept “Measure blood pressure accurately” added.")).to_be_visible()
+
+    page.get_by_role("link", name="Add a key change").click()
+    page.get_by_label("Name").fill("Repeat a high reading")
+    page.get_by_role("button", name="Save").click()
+    item = page.locator("li", has_text="Repeat a high reading")
+    expect(item.get_by_text("no metric yet")).to_be_visible()
+
+    page.goto(f"{live_server.url}/c/{c}/measures/{metric.pk}/edit/")
+    page.get_by_label("Repeat a high reading").check()
+    page.get_by_role("button", name="Save the metric").click()
+    expect(page.get_by_text("Metric saved.")).to_be_visible()
+    page.get_by_role("link", name="Repeat a high reading").click()
+    expect(
+        page.locator("li", has_text="Repeat a high reading").get_by_role("link", name="BP control")
+    ).to_be_visible()
+    check_page(page, "change-package")
+
+    # A team member reads the package but cannot change it.
+    login(page.context, world.member)
+    page.goto(f"{live_server.url}/c/{c}/changes/")
+    expect(page.get_by_text("Repeat a high reading")).to_be_visible()
+    expect(page.get_by_role("link", name="New concept")).to_have_count(0)
