@@ -71,3 +71,27 @@ def test_team_members_page_counts_for_a_team_member_too(client, world):
     small = _count(client, url)
     _grow(world, 5)
     assert _count(client, url) == small
+
+
+def test_organisation_page_counts_do_not_grow_with_its_collaboratives(client, world):
+    """A member sees the organisation's teams in every collaborative, in the same queries."""
+    from ..factories import make_collaborative
+
+    organisation = world.team_a.organisation
+    client.force_login(world.data_lead)
+    url = reverse("collaboratives:organisation", args=[organisation.pk])
+
+    def join_another(name: str) -> None:
+        collaborative = make_collaborative(name)
+        team = make_team(collaborative, f"{name} team", organisation=organisation)
+        team.add_member(world.data_lead, TeamRole.DATA_LEAD)
+        make_team(collaborative, f"{name} other", organisation=organisation)  # not theirs
+
+    join_another("Second")
+    small = _count(client, url)
+    for name in ("Third", "Fourth", "Fifth"):
+        join_another(name)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert len(queries) == small
+    assert "Fifth team" in page and "Fifth other" not in page
