@@ -87,3 +87,39 @@ def record_by_group(
             numerator=numerator,
             denominator=denominator,
         )
+
+
+def make_metric_with_figures(
+    collaborative: Collaborative,
+    figures: dict[Team, tuple[list[int], int]],
+    *,
+    first_period_on: Any,
+    baseline_periods: int,
+    **fields: Any,
+) -> Any:
+    """A monthly schedule and a blood-pressure-control proportion (goal 70%), with each team's
+    numerators month by month out of its fixed denominator: ``{team: (numerators, size)}``."""
+    from convene.measures.models import Metric, ReportingSchedule, Value
+
+    ReportingSchedule.objects.create(
+        collaborative=collaborative,
+        first_period_on=first_period_on,
+        baseline_periods=baseline_periods,
+    ).sync_periods()
+    defaults: dict[str, Any] = {
+        "name": "Hypertension control",
+        "short_name": "BP control",
+        "conceptual_definition": "Controlled share",
+        "kind": "proportion",
+        "denominator": "Adults with hypertension",
+        "direction": "up",
+        "goal": 70,
+    }
+    metric = Metric.objects.create(collaborative=collaborative, **{**defaults, **fields})
+    periods = list(collaborative.periods.all())
+    for team, (numerators, size) in figures.items():
+        for period, numerator in zip(periods, numerators, strict=False):
+            Value.objects.create(
+                team=team, metric=metric, period=period, numerator=numerator, denominator=size
+            )
+    return metric

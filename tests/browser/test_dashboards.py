@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric, Report, ReportingSchedule, Value
+from convene.measures.models import Report
 
-from ..factories import make_stratified_metric, record_by_group
+from ..factories import make_metric_with_figures, make_stratified_metric, record_by_group
 from .helpers import check_page
 
 pytestmark = pytest.mark.browser
@@ -20,26 +20,12 @@ FLAT = [50, 52, 49, 51, 53, 50, 48, 52, 51, 49, 50, 52]
 
 @pytest.fixture
 def figures(world):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2025, 11, 1), baseline_periods=6
-    ).sync_periods()
-    metric = Metric.objects.create(
-        collaborative=world.collaborative,
-        name="Hypertension control",
-        short_name="BP control",
-        conceptual_definition="Controlled share",
-        kind="proportion",
-        denominator="Adults with hypertension",
-        direction="up",
-        goal=70,
+    return make_metric_with_figures(
+        world.collaborative,
+        {world.team_a: (RISING, 100), world.team_b: (FLAT, 100)},
+        first_period_on=date(2025, 11, 1),
+        baseline_periods=6,
     )
-    periods = list(world.collaborative.periods.all())
-    for team, series in ((world.team_a, RISING), (world.team_b, FLAT)):
-        for period, numerator in zip(periods, series, strict=False):
-            Value.objects.create(
-                team=team, metric=metric, period=period, numerator=numerator, denominator=100
-            )
-    return metric
 
 
 def test_host_sees_every_team(page, live_server, world, login, figures):

@@ -12,9 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from convene.collaboratives.models import Collaborative
-from convene.measures.models import Metric, Report, ReportingSchedule, Value
+from convene.measures.models import Report, Value
 
-from ..factories import make_stratified_metric, make_team, record_by_group
+from ..factories import (
+    make_metric_with_figures,
+    make_stratified_metric,
+    make_team,
+    record_by_group,
+)
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 FLAT = [50, 52, 49, 51, 53, 50, 48, 52, 51, 49, 50, 52, 51, 50, 52, 49, 51, 50, 52, 51, 50, 49]
@@ -29,25 +34,13 @@ def _november_2026():
 
 @pytest.fixture
 def bp(world):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2025, 1, 1), baseline_periods=12
-    ).sync_periods()
-    metric = Metric.objects.create(
-        collaborative=world.collaborative,
-        name="Hypertension control",
-        short_name="BP control",
-        conceptual_definition="Controlled share",
-        kind="proportion",
-        denominator="Adults with hypertension",
-        direction="up",
-        goal=70,
+    metric = make_metric_with_figures(
+        world.collaborative,
+        {world.team_a: (RISING, 100), world.team_b: (FLAT, 120)},
+        first_period_on=date(2025, 1, 1),
+        baseline_periods=12,
     )
     periods = list(world.collaborative.periods.all())
-    for team, figures, size in ((world.team_a, RISING, 100), (world.team_b, FLAT, 120)):
-        for period, numerator in zip(periods, figures, strict=False):
-            Value.objects.create(
-                team=team, metric=metric, period=period, numerator=numerator, denominator=size
-            )
     # Team A reported October on time; Team B not at all.
     Report.objects.create(team=world.team_a, period=periods[21]).submit(world.data_lead, None)
     return metric

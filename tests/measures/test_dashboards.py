@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from convene.measures.models import Metric, ReportingSchedule, Value
+from convene.measures.models import Metric, Value
 
-from ..factories import make_stratified_metric, record_by_group
+from ..factories import make_metric_with_figures, make_stratified_metric, record_by_group
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 # Twelve baseline months around 50%, then ten months climbing to 70%.
@@ -51,25 +51,12 @@ def _november_2026():
 
 @pytest.fixture
 def bp(world):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2025, 1, 1), baseline_periods=12
-    ).sync_periods()
-    metric = Metric.objects.create(
-        collaborative=world.collaborative,
-        name="Hypertension control",
-        short_name="BP control",
-        conceptual_definition="Controlled share",
-        kind="proportion",
-        denominator="Adults with hypertension",
-        direction="up",
-        goal=70,
+    return make_metric_with_figures(
+        world.collaborative,
+        {world.team_a: (CONTROLLED, 100)},
+        first_period_on=date(2025, 1, 1),
+        baseline_periods=12,
     )
-    periods = list(world.collaborative.periods.all())
-    for period, numerator in zip(periods, CONTROLLED, strict=False):
-        Value.objects.create(
-            team=world.team_a, metric=metric, period=period, numerator=numerator, denominator=100
-        )
-    return metric
 
 
 def _dashboard(client, world):
