@@ -22,8 +22,18 @@ GROUP_SHAPES = ["circle", "square", "triangle-up", "diamond", "triangle-down", "
 WEEK_TICKS_UP_TO = 16
 
 
-def _iso(x: Any) -> Any:
-    return x.isoformat() if isinstance(x, dt.date) else x
+def chart_date(day: Any) -> Any:
+    """A period's date as charts take it: local midnight ("2025-01-01T00:00").
+
+    A bare "2025-01-01" is read by browsers as midnight UTC, which west of Greenwich is the
+    evening before: January's point would be labelled December. Without an offset the time is
+    local wherever the chart is drawn, in the browser and on the server alike.
+    """
+    if isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+        return f"{day.isoformat()}T00:00"
+    if isinstance(day, str) and len(day) == 10:
+        return f"{day}T00:00"
+    return day
 
 
 def chart_rows(result: QicResult, notes: dict[Any, str] | None = None) -> list[dict[str, Any]]:
@@ -33,7 +43,7 @@ def chart_rows(result: QicResult, notes: dict[Any, str] | None = None) -> list[d
     for point in result.points:
         rows.append(
             {
-                "x": _iso(point["x"]),
+                "x": chart_date(point["x"]),
                 "y": point["y"],
                 "n": point["n"],
                 "cl": point["cl"],
@@ -336,7 +346,7 @@ def _time_axis(first: str, last: str, periods: int) -> dict[str, Any]:
     few months (a 100-day collaborative) would get two or three month ticks: they get a tick
     on the periods' own starts instead, a dozen at most, labelled with the day.
     """
-    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    start, end = dt.date.fromisoformat(first[:10]), dt.date.fromisoformat(last[:10])
     days = (end - start).days
     weeks = days // 7 + 1
     # Weekly when the periods are under a fortnight apart on average (months are 28 days or
@@ -345,7 +355,7 @@ def _time_axis(first: str, last: str, periods: int) -> dict[str, Any]:
     axis: dict[str, Any]
     if weekly and weeks <= WEEK_TICKS_UP_TO:
         step = -(-weeks // 12)
-        values = [(start + dt.timedelta(weeks=w)).isoformat() for w in range(0, weeks, step)]
+        values = [chart_date(start + dt.timedelta(weeks=w)) for w in range(0, weeks, step)]
         axis = {"format": "%-d %b", "values": values}
     else:
         # Months spanned, not periods: 52 weekly periods are a year, not four. The step
@@ -356,7 +366,7 @@ def _time_axis(first: str, last: str, periods: int) -> dict[str, Any]:
     return {
         "type": "temporal",
         "title": None,
-        "scale": {"domain": [first, last]},
+        "scale": {"domain": [chart_date(first), chart_date(last)]},
         "axis": axis,
     }
 

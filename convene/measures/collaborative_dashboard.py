@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from convene.charts.specs import funnel_chart, reporting_chart
+from convene.charts.specs import chart_date, funnel_chart, reporting_chart
 from convene.collaboratives.access import Access
 from convene.collaboratives.overview import labelled_teams
 from convene.spc import funnel
@@ -351,9 +351,9 @@ def _reporting_spec(rates: list[ReportingRate]) -> dict[str, Any]:
     rows = []
     for rate in rates:
         period = {
-            "start": rate.period.starts_on.isoformat(),
+            "start": chart_date(rate.period.starts_on),
             # Up to the period's last day, not past it: a thin gap between bars.
-            "end": rate.period.ends_on.isoformat(),
+            "end": chart_date(rate.period.ends_on),
             "open": rate.is_open,
         }
         parts = [
@@ -367,7 +367,7 @@ def _reporting_spec(rates: list[ReportingRate]) -> dict[str, Any]:
     return reporting_chart(
         rows,
         groups=[on_time, late],
-        dates=(rates[0].period.starts_on.isoformat(), rates[-1].period.ends_on.isoformat()),
+        dates=(chart_date(rates[0].period.starts_on), chart_date(rates[-1].period.ends_on)),
         periods=len(rates),
         y_title=gettext("% of teams"),
     )

@@ -13,7 +13,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from convene.charts.specs import chart_rows, control_chart, strata_chart
+from convene.charts.specs import chart_date, chart_rows, control_chart, strata_chart
 from convene.spc import explain, ihi_rules, nhs_xmr, qic, qic_many
 from convene.spc.runs import longest_segment
 
@@ -448,7 +448,7 @@ def strata_chart_for(
     if not table:
         return None
     rows = [
-        {"x": period.starts_on.isoformat(), "group": name, "y": value}
+        {"x": chart_date(period.starts_on), "group": name, "y": value}
         for period, values in table
         for name, value in zip(names, values, strict=True)
         if value is not None
@@ -456,7 +456,7 @@ def strata_chart_for(
     spec = strata_chart(
         rows,
         groups=names,
-        dates=[period.starts_on.isoformat() for period in periods],
+        dates=[chart_date(period.starts_on) for period in periods],
         y_title=_y_title(metric),
         percent=metric.kind == Metric.Kind.PROPORTION,
     )

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from convene.charts.specs import progress_chart
+from convene.charts.specs import chart_date, progress_chart
 from convene.lib.forms import Styled
 
 from .models import ProgressScore, ReportingPeriod
@@ -125,7 +125,7 @@ def _spec(points: list[ProgressPoint], title: str) -> dict[str, Any] | None:
         ):
             if value is not None:
                 rows.append(
-                    {"x": point.period.starts_on.isoformat(), "rater": rater, "score": value}
+                    {"x": chart_date(point.period.starts_on), "rater": rater, "score": value}
                 )
     if not rows:
         return None

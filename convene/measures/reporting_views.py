@@ -499,7 +499,7 @@ def _chart_csv(chart: MetricChart) -> str:
     for index, row in enumerate(chart.rows):
         writer.writerow(
             [
-                row["x"],
+                row["x"][:10],  # the period's first day; the chart's local-midnight time aside
                 _csv_number(series.numerators[index], digits=15),
                 _csv_number(series.denominators[index], digits=15),
                 _csv_number(row["y"]),

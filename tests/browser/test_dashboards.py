@@ -91,3 +91,26 @@ def test_a_team_sees_the_gap_between_groups(page, live_server, world, login, fig
     expect(roll_up.locator(".chart svg")).to_be_visible()
     expect(page.locator("#reporting .chart svg")).to_be_visible()
     check_page(page, "collaborative-dashboard-by-group")
+
+
+def test_months_read_the_same_west_of_greenwich(browser, live_server, world, login, figures):
+    """A period starts at local midnight wherever the chart is drawn, not the evening before."""
+    context = browser.new_context(
+        timezone_id="America/Chicago", locale="en", viewport={"width": 1280, "height": 900}
+    )
+    try:
+        page = context.new_page()
+        login(context, world.data_lead)
+        page.goto(
+            f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/dashboard/"
+        )
+        chart = page.locator(".chart").first
+        first_point = chart.locator("g.mark-symbol path").first
+        expect(first_point).to_be_visible()
+        box = first_point.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        expect(page.locator("#vg-tooltip-element")).to_contain_text("November 2025")
+        labels = chart.locator("g.role-axis-label text").all_text_contents()
+        assert labels[0] == "Nov 25", labels
+    finally:
+        context.close()

@@ -49,7 +49,7 @@ def test_the_control_chart_ticks_months_on_the_span_of_its_periods() -> None:
     assert len(encodings) == 5  # upper and lower limits, centre line, line, points
     for x in encodings:
         assert x["axis"] == {"format": "%b %y", "tickCount": {"interval": "month", "step": 2}}
-        assert x["scale"] == {"domain": ["2025-01-01", "2026-12-01"]}
+        assert x["scale"] == {"domain": ["2025-01-01T00:00", "2026-12-01T00:00"]}
         assert x["type"] == "temporal"
         assert x["title"] is None
 
@@ -75,10 +75,10 @@ def test_a_hundred_days_of_weekly_periods_are_ticked_on_the_periods_starts() -> 
     x = _x_encodings(_chart(_weeks(10)))[0]
     assert x["axis"] == {
         "format": "%-d %b",
-        "values": [start.isoformat() for start in _weeks(10)],
+        "values": [f"{start}T00:00" for start in _weeks(10)],
     }
     x = _x_encodings(_chart(_weeks(15)))[0]
-    assert x["axis"]["values"] == [start.isoformat() for start in _weeks(15)[::2]]
+    assert x["axis"]["values"] == [f"{start}T00:00" for start in _weeks(15)[::2]]
 
 
 def test_a_long_run_of_weekly_periods_gets_month_ticks() -> None:

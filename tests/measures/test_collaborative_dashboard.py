@@ -213,7 +213,7 @@ def test_the_reporting_rate_is_charted_for_every_period_so_far(client, world, bp
     }
     # January 2025 to November 2026: every period, not only the table's last twelve.
     axis = _reporting_spec(body)["encoding"]["x"]["scale"]["domain"]
-    assert axis == ["2025-01-01", "2026-11-30"]
+    assert axis == ["2025-01-01T00:00", "2026-11-30T00:00"]
     assert "In October 2026, 1 of 2 teams reported (50%): 1 on time, 0 late." in body
     assert re.search(r"January 2025</th><td>0</td><td>0</td><td>0 of 2 \(0%\)</td>", body), (
         "the text alternative starts with the first period"

@@ -146,8 +146,8 @@ def test_the_team_dashboard_charts_both_scores(client, world, periods):
     body = client.get(url).content.decode()
     rows = _spec(body, "progress-spec")["data"]["values"]
     assert [(r["x"], r["rater"], r["score"]) for r in rows][-2:] == [
-        ("2026-03-01", "team's own score", 2.5),
-        ("2026-03-01", "coach's score", 2.0),
+        ("2026-03-01T00:00", "team's own score", 2.5),
+        ("2026-03-01T00:00", "coach's score", 2.0),
     ]
     assert "March 2026: team's own score 2.5, coach's score 2.0." in body
 
@@ -160,7 +160,10 @@ def test_the_collaborative_dashboard_rolls_the_scores_up(client, world, periods)
     body = client.get(reverse("measures:dashboard", args=[world.collaborative.pk])).content
     body = body.decode()
     rows = _spec(body, "progress-spec")["data"]["values"]
-    assert [(r["x"], r["score"]) for r in rows] == [("2026-01-01", 1.5), ("2026-02-01", 3.0)]
+    assert [(r["x"], r["score"]) for r in rows] == [
+        ("2026-01-01T00:00", 1.5),
+        ("2026-02-01T00:00", 3.0),
+    ]
     # By each team's latest own score: Eastside at 3.0, Valley at 2.0.
     levels = dict(re.findall(r"<tr><td>(\d\.\d)</td><td>[^<]+</td><td>(\d+)</td></tr>", body))
     assert (levels["2.0"], levels["3.0"], levels["1.0"]) == ("1", "1", "0")
