@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from convene.spc.core import QicResult
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -34,6 +36,14 @@ def chart_date(day: Any) -> Any:
     if isinstance(day, str) and len(day) == 10:
         return f"{day}T00:00"
     return day
+
+
+def _period_tooltip(rows: Sequence[dict[str, Any]], field: str = "x") -> dict[str, Any]:
+    """The period in a tooltip: its own label where the rows carry one (localised, and a week
+    shows its day), else the month of its date."""
+    if rows and "label" in rows[0]:
+        return {"field": "label", "type": "nominal", "title": _("period")}
+    return {"field": field, "type": "temporal", "title": _("period"), "format": "%B %Y"}
 
 
 def chart_rows(result: QicResult, notes: dict[Any, str] | None = None) -> list[dict[str, Any]]:
@@ -152,9 +162,9 @@ def control_chart(
         }
     )
     tooltip = [
-        {"field": "x", "type": "temporal", "title": "period", "format": "%B %Y"},
+        _period_tooltip(rows),
         {"field": "y", "type": "quantitative", "title": y_title, "format": ".1f"},
-        {"field": "note", "type": "nominal", "title": "note"},
+        {"field": "note", "type": "nominal", "title": _("note")},
     ]
     layers.append(
         {
@@ -235,7 +245,7 @@ def funnel_chart(
         "y": {"field": "value", "type": "quantitative", "title": y_title},
         "color": {"condition": {"test": "datum.outside", "value": SIGNAL}, "value": INK},
         "tooltip": [
-            {"field": "label", "type": "nominal", "title": "team"},
+            {"field": "label", "type": "nominal", "title": _("team")},
             {"field": "value", "type": "quantitative", "format": ".1f", "title": y_title},
             {"field": "n", "type": "quantitative", "title": x_title},
         ],
@@ -315,8 +325,8 @@ def progress_chart(
                     "color": colour,
                     "shape": {"field": "rater", "type": "nominal", "legend": None},
                     "tooltip": [
-                        {"field": "x", "type": "temporal", "title": "period", "format": "%B %Y"},
-                        {"field": "rater", "type": "nominal", "title": "rated by"},
+                        _period_tooltip(rows),
+                        {"field": "rater", "type": "nominal", "title": _("rated by")},
                         {"field": "score", "type": "quantitative", "format": ".1f"},
                     ],
                 },
@@ -395,8 +405,8 @@ def strata_chart(
         "axis": {"format": ".0f"} if percent else {},
     }
     tooltip = [
-        {"field": "x", "type": "temporal", "title": "period", "format": "%B %Y"},
-        {"field": "group", "type": "nominal", "title": "group"},
+        _period_tooltip(rows),
+        {"field": "group", "type": "nominal", "title": _("group")},
         {"field": "y", "type": "quantitative", "title": y_title, "format": ".1f"},
     ]
     return {
@@ -456,9 +466,9 @@ def reporting_chart(
             # No outline for an empty part: it would draw a line across the bar.
             "strokeWidth": {"condition": {"test": "datum.y1 > datum.y0", "value": 1.5}, "value": 0},
             "tooltip": [
-                {"field": "start", "type": "temporal", "title": "period", "format": "%B %Y"},
-                {"field": "group", "type": "nominal", "title": "reports"},
-                {"field": "teams", "type": "quantitative", "title": "teams"},
+                _period_tooltip(rows, "start"),
+                {"field": "group", "type": "nominal", "title": _("reports")},
+                {"field": "teams", "type": "quantitative", "title": _("teams")},
             ],
         },
         "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},

@@ -352,6 +352,7 @@ def _reporting_spec(rates: list[ReportingRate]) -> dict[str, Any]:
     for rate in rates:
         period = {
             "start": chart_date(rate.period.starts_on),
+            "label": rate.period.label,
             # Up to the period's last day, not past it: a thin gap between bars.
             "end": chart_date(rate.period.ends_on),
             "open": rate.is_open,

@@ -225,6 +225,8 @@ def chart_for(
         multiply=metric.multiplier if ns is not None else 1,
     )
     rows = chart_rows(result, series.notes)
+    for row, period in zip(rows, series.periods, strict=True):
+        row["label"] = period.label
     chart_name = Metric.Chart.RUN.label if rules == "ihi" else metric.get_chart_display()
     if rules == "nhs":
         chart_name = gettext("XmR chart")
@@ -448,7 +450,7 @@ def strata_chart_for(
     if not table:
         return None
     rows = [
-        {"x": chart_date(period.starts_on), "group": name, "y": value}
+        {"x": chart_date(period.starts_on), "label": period.label, "group": name, "y": value}
         for period, values in table
         for name, value in zip(names, values, strict=True)
         if value is not None

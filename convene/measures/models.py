@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from convene.collaboratives.models import Collaborative, Team
@@ -389,7 +390,7 @@ class ReportingPeriod(AuditedModel):
     def audit_collaborative_id(self) -> int | None:
         return self.collaborative_id
 
-    @property
+    @cached_property  # asked for by every chart row of the period
     def label(self) -> str:
         from django.utils.formats import date_format
 

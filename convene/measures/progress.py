@@ -125,7 +125,12 @@ def _spec(points: list[ProgressPoint], title: str) -> dict[str, Any] | None:
         ):
             if value is not None:
                 rows.append(
-                    {"x": chart_date(point.period.starts_on), "rater": rater, "score": value}
+                    {
+                        "x": chart_date(point.period.starts_on),
+                        "label": point.period.label,
+                        "rater": rater,
+                        "score": value,
+                    }
                 )
     if not rows:
         return None

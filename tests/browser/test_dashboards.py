@@ -112,5 +112,12 @@ def test_months_read_the_same_west_of_greenwich(browser, live_server, world, log
         expect(page.locator("#vg-tooltip-element")).to_contain_text("November 2025")
         labels = chart.locator("g.role-axis-label text").all_text_contents()
         assert labels[0] == "Nov 25", labels
+        # Every monthly period starts on the 1st as this browser reads the chart's dates.
+        days = page.evaluate(
+            """() => [...document.querySelectorAll('script[id^="spec-"]')]
+                .flatMap(s => [...s.textContent.matchAll(/"x": ?"([^"]+)"/g)])
+                .map(m => new Date(m[1]).getDate())"""
+        )
+        assert days and set(days) == {1}, days
     finally:
         context.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from convene.measures.dashboards import Series, chart_for, improvement_flags
 from convene.measures.models import Metric, ReportingPeriod
 
+MONTHS = [date(2024 + (m // 12), m % 12 + 1, 1) for m in range(25)]
 PERIODS = [
-    ReportingPeriod(starts_on=date(2024 + (m // 12), m % 12 + 1, 1), is_baseline=m < 6)
-    for m in range(24)
+    ReportingPeriod(starts_on=start, ends_on=end - timedelta(days=1), is_baseline=m < 6)
+    for m, (start, end) in enumerate(zip(MONTHS, MONTHS[1:], strict=False))
 ]
 
 KINDS = {
