@@ -854,6 +854,8 @@ class TrialReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(default=timezone.now)
+    # The records as the reviewer read them: the team may change them after a return.
+    records = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-reviewed_at", "-pk"]

@@ -406,8 +406,11 @@ class ReviewForm(Styled, forms.Form):
         return cleaned
 
 
-def review_trial(trial: TrialRun, form: ReviewForm, by: Any) -> TrialReview:
-    """Record a host's decision; refuse one made on a stale or already-decided trial."""
+def review_trial(
+    trial: TrialRun, form: ReviewForm, by: Any, metrics: list[Metric] | None = None
+) -> TrialReview:
+    """Record a host's decision with the records as they were read; refuse one made on a
+    stale or already-decided trial."""
     with transaction.atomic():
         stored = TrialRun.objects.select_for_update().get(pk=trial.pk)
         decision = form.cleaned_data["decision"]
@@ -428,7 +431,23 @@ def review_trial(trial: TrialRun, form: ReviewForm, by: Any) -> TrialReview:
             decision=decision,
             comment=form.cleaned_data["comment"].strip(),
             reviewed_by=by,
+            records=snapshot(stored, metrics or []),
         )
+
+
+def snapshot(trial: TrialRun, metrics: list[Metric]) -> list[dict[str, Any]]:
+    """The records as plain text, to keep with a decision."""
+    return [
+        {
+            "reference": row["record"].reference,
+            "note": row["record"].note,
+            "answers": [
+                {"metric": cell["metric"].short_name, "text": cell["text"], "group": cell["group"]}
+                for cell in row["cells"]
+            ],
+        }
+        for row in answer_table(trial, metrics)
+    ]
 
 
 @dataclass

@@ -153,7 +153,7 @@ def review_trial_run(request: HttpRequest, collaborative_id: int, team_id: int) 
         try:
             if not trial.pk:
                 trial, _created = TrialRun.objects.get_or_create(team=team)
-            review = review_trial(trial, form, request.user)
+            review = review_trial(trial, form, request.user, trial_metrics(team))
         except Conflict:
             messages.error(
                 request,

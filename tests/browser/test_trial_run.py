@@ -96,8 +96,14 @@ def test_team_sends_its_trial_and_the_host_reviews_it(page, live_server, world, 
     expect(page.get_by_text("Decision saved.")).to_be_visible()
     assert TrialRun.objects.get(team=world.team_a).status == TrialRun.Status.ACCEPTED
 
-    # Routine reporting is open: the grid takes figures.
+    # The team reads the whole conversation, with the records as the host returned them.
     login(page.context, world.data_lead)
+    page.goto(f"{base}/c/{c}/teams/{team}/trial/")
+    page.get_by_text("The records as they were reviewed").click()
+    expect(page.get_by_role("table", name="The records reviewed on")).to_be_visible()
+    check_page(page, "trial-run-accepted")
+
+    # Routine reporting is open: the grid takes figures.
     page.goto(f"{base}/c/{c}/teams/{team}/data/")
     expect(page.get_by_text("Routine reporting opens")).to_have_count(0)
     expect(page.get_by_label("Days to appt, January 2026: value")).to_be_visible()

@@ -186,6 +186,13 @@ def test_routine_figures_wait_for_an_accepted_trial(
     assert Value.objects.get(team=world.team_a).numerator == 12
     page = client.get(_url(world)).content.decode()
     assert "Accepted" in page and comment in page  # the whole conversation stays
+    # The records the host returned are kept with the return, as they were then.
+    returned = trial.reviews.get(decision="returned")
+    days = {r["reference"]: r["answers"][2]["text"] for r in returned.records}
+    assert days["EF-1003"] == "30"
+    assert "The records as they were reviewed" in page
+    accepted = trial.reviews.get(decision="accepted")
+    assert {r["reference"]: r["answers"][2]["text"] for r in accepted.records}["EF-1003"] == "12"
 
 
 def test_records_are_stored_as_answered_and_summarised_for_the_host(client, setup):
