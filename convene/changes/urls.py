@@ -7,6 +7,17 @@ app_name = "changes"
 urlpatterns = [
     path("c/<int:collaborative_id>/changes/", views.change_package, name="package"),
     path("c/<int:collaborative_id>/changes/concepts/new/", views.new_concept, name="new-concept"),
+    path("c/<int:collaborative_id>/changes/copy/", views.copy_from, name="copy"),
+    path(
+        "c/<int:collaborative_id>/changes/concepts/<int:concept_id>/move/<str:direction>/",
+        views.move_concept,
+        name="move-concept",
+    ),
+    path(
+        "c/<int:collaborative_id>/changes/key-changes/<int:key_change_id>/move/<str:direction>/",
+        views.move_key_change,
+        name="move-key-change",
+    ),
     path(
         "c/<int:collaborative_id>/changes/concepts/<int:concept_id>/edit/",
         views.edit_concept,

@@ -19,6 +19,9 @@ from convene.measures.models import Metric
 
 from .forms import ConceptForm, KeyChangeForm
 from .models import ChangeConcept, KeyChange
+from .package import copy_package, copyable_packages, move
+
+STEPS = {"up": -1, "down": 1}
 
 
 def _conflict() -> str:
@@ -179,3 +182,68 @@ def delete_key_change(
 
 def _package_url(collaborative_id: int) -> str:
     return reverse("changes:package", args=[collaborative_id])
+
+
+@require_POST
+@login_required
+def move_concept(
+    request: HttpRequest, collaborative_id: int, concept_id: int, direction: str
+) -> HttpResponse:
+    concept, access = _concept_for(request, collaborative_id, concept_id)
+    if direction not in STEPS:
+        raise Http404
+    move(concept, access.collaborative.change_concepts.all(), STEPS[direction])
+    return redirect(f"{_package_url(collaborative_id)}#concept-{concept.pk}")
+
+
+@require_POST
+@login_required
+def move_key_change(
+    request: HttpRequest, collaborative_id: int, key_change_id: int, direction: str
+) -> HttpResponse:
+    key_change, _access = _key_change_for(request, collaborative_id, key_change_id)
+    if direction not in STEPS:
+        raise Http404
+    move(key_change, KeyChange.objects.filter(concept=key_change.concept), STEPS[direction])
+    return redirect(f"{_package_url(collaborative_id)}#key-change-{key_change.pk}")
+
+
+@login_required
+def copy_from(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    """Start from the package of a collaborative this person hosted or planned before."""
+    collaborative, access = collaborative_for(request, collaborative_id, "edit_change_package")
+    sources = copyable_packages(request.user, collaborative)
+    if request.method == "POST":
+        source = next((c for c in sources if str(c.pk) == request.POST.get("source")), None)
+        if source is None:
+            messages.error(request, _("Choose one of the collaboratives listed."))
+        else:
+            concepts, key_changes = copy_package(source, collaborative)
+            messages.success(
+                request,
+                _(
+                    "Copied from %(source)s: %(concepts)s concepts and %(changes)s key changes, "
+                    "added after the ones already here. Links to metrics with the same short "
+                    "name are kept."
+                )
+                % {"source": source.name, "concepts": concepts, "changes": key_changes},
+            )
+            return redirect("changes:package", collaborative_id)
+    packages = (
+        ChangeConcept.objects.filter(collaborative__in=sources)
+        .prefetch_related("key_changes")
+        .order_by("collaborative_id", "position", "pk")
+    )
+    by_collaborative: dict[int, list[ChangeConcept]] = {}
+    for concept in packages:
+        by_collaborative.setdefault(concept.collaborative_id, []).append(concept)
+    return render(
+        request,
+        "changes/copy.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "sources": [(source, by_collaborative.get(source.pk, [])) for source in sources],
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -48,7 +48,16 @@ def test_planner_builds_the_change_package_and_links_a_metric(page, live_server,
     expect(
         page.locator("li", has_text="Repeat a high reading").get_by_role("link", name="BP control")
     ).to_be_visible()
+    # A second concept, moved to the top.
+    page.get_by_role("link", name="New concept").click()
+    page.get_by_label("Name").fill("Partner with patients")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Move Partner with patients up").click()
+    headings = page.locator("section.card h3").all_text_contents()
+    assert headings == ["Partner with patients", "Measure blood pressure accurately"], headings
     check_page(page, "change-package")
+    page.get_by_role("link", name="Copy from another collaborative").click()
+    check_page(page, "change-package-copy")
 
     # A team member reads the package but cannot change it.
     login(page.context, world.member)

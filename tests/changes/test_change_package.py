@@ -192,3 +192,80 @@ def test_the_page_reads_in_the_same_queries_however_big_the_package(client, pack
         page = client.get(url).content.decode()
     assert "K4.3" in page and "M4.3" in page
     assert len(big) == len(small)
+
+
+def test_planners_put_concepts_and_key_changes_in_order(client, package):
+    world = package
+    client.force_login(world.planning)
+    treating = ChangeConcept.objects.get(name="Intensify treatment")
+    client.post(_url(world, "move-concept", concept_id=treating.pk, direction="up"))
+    assert list(world.collaborative.change_concepts.values_list("name", flat=True)) == [
+        "Intensify treatment",
+        "Measure accurately",
+    ]
+    # Already first: nothing moves.
+    client.post(_url(world, "move-concept", concept_id=treating.pk, direction="up"))
+    assert world.collaborative.change_concepts.first() == treating
+    client.post(_url(world, "move-key-change", key_change_id=world.technique.pk, direction="down"))
+    assert list(world.measuring.key_changes.values_list("name", flat=True)) == [
+        "Repeat a high reading",
+        "Standard technique",
+    ]
+    page = client.get(_url(world, "package")).content.decode()
+    assert page.index("Intensify treatment") < page.index("Measure accurately")
+    assert page.index("Repeat a high reading") < page.index("Standard technique")
+    assert (
+        client.post(
+            _url(world, "move-concept", concept_id=treating.pk, direction="sideways")
+        ).status_code
+        == 404
+    )
+
+
+def test_a_host_starts_from_the_package_of_an_earlier_collaborative(client, package):
+    world = package
+    earlier = world.collaborative
+    bp = Metric.objects.create(
+        collaborative=earlier,
+        name="Blood-pressure control",
+        short_name="BP control",
+        conceptual_definition="Controlled share",
+        kind="proportion",
+        direction="up",
+    )
+    world.repeat.metrics.set([bp])
+    from ..factories import make_collaborative
+
+    later = make_collaborative("Hypertension 2027")
+    later.add_member(world.host, "host_admin")
+    same_measure = bp.copy_to(later)
+    ChangeConcept.objects.create(collaborative=later, name="Already here")
+
+    client.force_login(world.host)
+    copy_url = reverse("changes:copy", args=[later.pk])
+    page = client.get(copy_url).content.decode()
+    assert "Hypertension Collaborative" in page and "Repeat a high reading" in page
+    client.post(copy_url, {"source": earlier.pk})
+    assert list(later.change_concepts.values_list("name", flat=True)) == [
+        "Already here",
+        "Measure accurately",
+        "Intensify treatment",
+    ]
+    copied = KeyChange.objects.get(concept__collaborative=later, name="Repeat a high reading")
+    assert list(copied.metrics.all()) == [same_measure]  # linked by short name
+    assert list(world.repeat.metrics.all()) == [bp]  # the original is untouched
+
+
+def test_only_packages_one_hosts_or_plans_can_be_copied(client, package):
+    world = package
+    stranger_package = ChangeConcept.objects.create(
+        collaborative=world.other_collaborative, name="Not yours"
+    )
+    client.force_login(world.host)
+    copy_url = reverse("changes:copy", args=[world.collaborative.pk])
+    page = client.get(copy_url).content.decode()
+    assert "Not yours" not in page
+    response = client.post(copy_url, {"source": stranger_package.collaborative_id})
+    assert response.status_code == 400
+    assert "Choose one of the collaboratives listed." in response.content.decode()
+    assert not world.collaborative.change_concepts.filter(name="Not yours").exists()

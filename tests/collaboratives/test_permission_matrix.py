@@ -432,6 +432,21 @@ CASES += [
     ("changes:new-key-change", "get", _concept, None, PLANNERS),
     ("changes:edit-key-change", "get", _key_change, None, PLANNERS),
     ("changes:delete-key-change", "post", _key_change, None, PLANNERS),
+    ("changes:copy", "get", _c, None, PLANNERS),
+    (
+        "changes:move-concept",
+        "post",
+        lambda w: {**_concept(w), "direction": "down"},
+        None,
+        PLANNERS,
+    ),
+    (
+        "changes:move-key-change",
+        "post",
+        lambda w: {**_key_change(w), "direction": "up"},
+        None,
+        PLANNERS,
+    ),
 ]
 
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
