@@ -70,7 +70,8 @@ def _is_locked(team: Any, period: ReportingPeriod) -> bool:
 def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
     metrics, rows = team_grid(team)
-    closed = reporting_closed(team)
+    may_enter_data = access.can("enter_team_data", team)
+    closed = reporting_closed(team) if may_enter_data else ""
     return render(
         request,
         "measures/team_data.html",
@@ -80,7 +81,7 @@ def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> Http
             "access": access,
             "metrics": metrics,
             "rows": list(reversed(rows)),
-            "can_enter": access.can("enter_team_data", team) and not closed,
+            "can_enter": may_enter_data and not closed,
             "can_add_metric": access.can("add_team_metric", team),
             "reporting_closed": closed,
             "trial": TrialRun.objects.filter(team=team).first(),

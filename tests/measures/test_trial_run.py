@@ -409,3 +409,15 @@ def test_the_list_shows_every_team_awaiting_first_in_constant_queries(
     assert "Review<" not in page
     trial_page = client.get(_url(world)).content.decode()
     assert "Your review" not in trial_page
+
+
+def test_the_coach_sees_the_trial_status_not_the_teams_instructions(client, setup):
+    world = setup
+    client.force_login(world.data_lead)
+    _send(client, world)
+    client.force_login(world.coach)
+    text = _text(
+        client.get(reverse("measures:team-data", args=[world.collaborative.pk, world.team_a.pk]))
+    )
+    assert "Trial run: Awaiting review" in text
+    assert "Routine reporting opens" not in text
