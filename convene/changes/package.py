@@ -7,7 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
-from convene.collaboratives.models import Collaborative, CollaborativeRole
+from convene.collaboratives.access import planned_by
+from convene.collaboratives.models import Collaborative
 from convene.measures.models import Metric
 
 from .models import ChangeConcept, KeyChange
@@ -36,16 +37,8 @@ def move(item: ChangeConcept | KeyChange, siblings: QuerySet, step: int) -> bool
 def copyable_packages(user: Any, collaborative: Collaborative) -> list[Collaborative]:
     """The other live collaboratives whose package this person may copy: those they host or
     plan (every one for site staff) that have a package."""
-    sources = Collaborative.objects.exclude(pk=collaborative.pk).filter(
-        change_concepts__deleted_at__isnull=True
-    )
-    if not user.is_staff:
-        sources = sources.filter(
-            memberships__user=user,
-            memberships__role__in=[CollaborativeRole.HOST_ADMIN, CollaborativeRole.PLANNING],
-            memberships__ended_at__isnull=True,
-            memberships__deleted_at__isnull=True,
-        )
+    sources = planned_by(user).exclude(pk=collaborative.pk)
+    sources = sources.filter(change_concepts__deleted_at__isnull=True)
     return list(sources.distinct().order_by("-start_on", "name"))
 
 

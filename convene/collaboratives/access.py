@@ -300,6 +300,20 @@ def visible_teams_of(user: Any, organisation: Organisation) -> list[Team]:
     return [team for team in teams if accesses[team.collaborative_id].can("view_team", team)]
 
 
+def planned_by(user: Any) -> Any:
+    """The live collaboratives ``user`` hosts or plans now (every one for site staff): those
+    whose definitions the person may copy into another collaborative."""
+    collaboratives = Collaborative.objects.all()
+    if user.is_staff:
+        return collaboratives
+    return collaboratives.filter(
+        memberships__user=user,
+        memberships__role__in=[CollaborativeRole.HOST_ADMIN, CollaborativeRole.PLANNING],
+        memberships__ended_at__isnull=True,
+        memberships__deleted_at__isnull=True,
+    )
+
+
 def visible_collaboratives(user: Any) -> Any:
     """The live collaboratives ``user`` takes part in (all of them for site staff)."""
     collaboratives = Collaborative.objects.all()

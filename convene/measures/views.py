@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from convene.collaboratives.access import Access, collaborative_for, team_for
-from convene.collaboratives.models import Collaborative, CollaborativeRole, Team
+from convene.collaboratives.access import Access, collaborative_for, planned_by, team_for
+from convene.collaboratives.models import Collaborative, Team
 from convene.collaboratives.overview import labelled_teams
 from convene.lib.versioning import refreshed_form, save_if_unchanged
 
@@ -120,17 +120,7 @@ def _starting_values(request: HttpRequest, collaborative: Collaborative) -> dict
 
 def _copyable_metrics(request: HttpRequest, collaborative: Collaborative):
     """Shared metrics of the other collaboratives this person plans or hosts."""
-    metrics = Metric.objects.filter(team__isnull=True, collaborative__deleted_at__isnull=True)
-    if not request.user.is_staff:
-        metrics = metrics.filter(
-            collaborative__memberships__user=request.user,
-            collaborative__memberships__role__in=[
-                CollaborativeRole.HOST_ADMIN,
-                CollaborativeRole.PLANNING,
-            ],
-            collaborative__memberships__ended_at__isnull=True,
-            collaborative__memberships__deleted_at__isnull=True,
-        )
+    metrics = Metric.objects.filter(team__isnull=True, collaborative__in=planned_by(request.user))
     return (
         metrics.exclude(collaborative=collaborative)
         .select_related("collaborative")
