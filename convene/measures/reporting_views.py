@@ -48,7 +48,7 @@ from .transfer import (
     safe_cell,
     team_template,
 )
-from .trial import reporting_closed, trial_rule
+from .trial import reporting_closed, trial_rule, why_closed
 
 
 def _period_of(team: Any, period_id: int) -> ReportingPeriod:
@@ -71,7 +71,8 @@ def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> Http
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
     metrics, rows = team_grid(team)
     may_enter_data = access.can("enter_team_data", team)
-    closed = reporting_closed(team) if may_enter_data else ""
+    rule, trial = trial_rule(team), TrialRun.objects.filter(team=team).first()
+    closed = why_closed(rule, trial.status if trial else None) if may_enter_data else ""
     return render(
         request,
         "measures/team_data.html",
@@ -84,8 +85,8 @@ def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> Http
             "can_enter": may_enter_data and not closed,
             "can_add_metric": access.can("add_team_metric", team),
             "reporting_closed": closed,
-            "trial": TrialRun.objects.filter(team=team).first(),
-            "trial_rule": trial_rule(team),
+            "trial": trial,
+            "trial_rule": rule,
         },
     )
 

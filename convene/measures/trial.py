@@ -33,6 +33,7 @@ from .models import (
     TrialReview,
     TrialRun,
 )
+from .templatetags.measures_tags import plain
 
 # How a record stands against a proportion, as (numerator, denominator).
 PROPORTION_ANSWERS = {"out": (0, 0), "den": (0, 1), "num": (1, 1)}
@@ -66,28 +67,32 @@ def reporting_closed(team: Any) -> str:
     cached = getattr(team, "_reporting_closed", None)
     if cached is not None:
         return str(cached)
-    reason = ""
-    if trial_rule(team) == ReportingSchedule.TrialRule.REQUIRED:
+    rule = trial_rule(team)
+    status = None
+    if rule == ReportingSchedule.TrialRule.REQUIRED:
         status = TrialRun.objects.filter(team=team).values_list("status", flat=True).first()
-        if status not in TrialRun.DONE:
-            reason = {
-                TrialRun.Status.SUBMITTED: _(
-                    "Routine reporting opens when a host accepts your team's trial run. "
-                    "It is waiting for review."
-                ),
-                TrialRun.Status.RETURNED: _(
-                    "Routine reporting opens when a host accepts your team's trial run. "
-                    "It was returned with a comment: see the trial run."
-                ),
-            }.get(
-                status,
-                _(
-                    "Routine reporting opens when a host accepts your team's trial run of "
-                    "five records. Start with the trial run."
-                ),
-            )
-    team._reporting_closed = reason
-    return reason
+    team._reporting_closed = why_closed(rule, status)
+    return team._reporting_closed
+
+
+def why_closed(rule: str, status: str | None) -> str:
+    """The reason routine reporting waits, given the trial-run rule and the trial's status."""
+    if rule != ReportingSchedule.TrialRule.REQUIRED or status in TrialRun.DONE:
+        return ""
+    if status == TrialRun.Status.SUBMITTED:
+        return _(
+            "Routine reporting opens when a host accepts your team's trial run. "
+            "It is waiting for review."
+        )
+    if status == TrialRun.Status.RETURNED:
+        return _(
+            "Routine reporting opens when a host accepts your team's trial run. "
+            "It was returned with a comment: see the trial run."
+        )
+    return _(
+        "Routine reporting opens when a host accepts your team's trial run of "
+        "five records. Start with the trial run."
+    )
 
 
 def trial_of(team: Any) -> TrialRun:
@@ -295,16 +300,10 @@ def _initial(trial: TrialRun, metrics: list[Metric]) -> dict[str, Any]:
                 pair = (int(answer.numerator or 0), int(answer.denominator or 0))
                 initial[m] = next(k for k, v in PROPORTION_ANSWERS.items() if v == pair)
             else:
-                initial[f"{m}-n"] = _plain(answer.numerator)
-                initial[f"{m}-d"] = _plain(answer.denominator)
+                initial[f"{m}-n"] = plain(answer.numerator)
+                initial[f"{m}-d"] = plain(answer.denominator)
             initial[f"{m}-g"] = answer.stratum_id
     return initial
-
-
-def _plain(number: Decimal | None) -> str:
-    if number is None:
-        return ""
-    return format(number.normalize(), "f")
 
 
 class Conflict(Exception):
@@ -476,12 +475,11 @@ def summaries(trial: TrialRun, metrics: list[Metric]) -> list[MetricSummary]:
         summary.has_groups = bool(metric.stratification_id)
         summary.groups_recorded = sum(1 for a in given if a.stratum_id)
         if metric.has_denominator:
-            summary.in_numerator = int(sum(a.numerator or 0 for a in given))
-            summary.in_denominator = int(sum(a.denominator or 0 for a in given))
-            total_den = sum(a.denominator or 0 for a in given)
-            if total_den:
-                total_num = sum(a.numerator or 0 for a in given)
-                summary.figure = float(total_num / total_den) * metric.multiplier
+            numerator = sum(a.numerator or 0 for a in given)
+            denominator = sum(a.denominator or 0 for a in given)
+            summary.in_numerator, summary.in_denominator = int(numerator), int(denominator)
+            if denominator:
+                summary.figure = float(numerator / denominator) * metric.multiplier
         else:
             summary.values = [a.numerator for a in given if a.numerator is not None]
         result.append(summary)
@@ -520,5 +518,5 @@ def _answer_text(metric: Metric, answer: TrialAnswer | None) -> str:
             (1, 1): _("in the numerator"),
         }.get((int(answer.numerator or 0), int(answer.denominator or 0)), "")
     if metric.has_denominator:
-        return f"{_plain(answer.numerator)} / {_plain(answer.denominator)}"
-    return _plain(answer.numerator)
+        return f"{plain(answer.numerator)} / {plain(answer.denominator)}"
+    return plain(answer.numerator)

@@ -128,7 +128,7 @@ def _render(
             "form": form,
             "rows": form.rows() if form is not None else [],
             "table": answer_table(trial, metrics) if shown else [],
-            "summaries": summaries(trial, metrics) if trial.pk else [],
+            "summaries": summaries(trial, metrics) if shown else [],
             "reviews": _reviews(trial),
             "review_form": review_form if may_review else None,
         },
@@ -163,8 +163,7 @@ def review_trial_run(request: HttpRequest, collaborative_id: int, team_id: int) 
                 ),
             )
             return redirect("measures:trial", collaborative_id, team_id)
-        trial.refresh_from_db()
-        transaction.on_commit(lambda: emails.trial_reviewed(request, trial, review))
+        transaction.on_commit(lambda: emails.trial_reviewed(request, review.trial, review))
         messages.success(request, _("Decision saved. The team's leads were told by e-mail."))
         return redirect("measures:trials", collaborative_id)
     rule = trial_rule(team)
