@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from convene.lib.forms import Styled
+from convene.lib.forms import Styled, style
 
 from .entry import check_entry
 from .grid import strata_of
@@ -142,12 +142,10 @@ class TrialForm(Styled, forms.Form):
         super().__init__(*args, initial=_initial(trial, metrics), **kwargs)
         for position in range(1, TrialRun.RECORDS + 1):
             self._add_record_fields(position)
-        # Styled ran before these fields existed: give them the same classes.
+        # Styled ran before the records' fields existed: give them its classes, small.
         for name, form_field in self.fields.items():
-            if name.startswith("r") and "class" not in form_field.widget.attrs:
-                select = isinstance(form_field.widget, forms.Select)
-                css = "form-select form-select-sm" if select else "form-control form-control-sm"
-                form_field.widget.attrs["class"] = css
+            if name.startswith("r"):
+                style(form_field, small=True)
 
     def _add_record_fields(self, position: int) -> None:
         r = f"r{position}"
