@@ -464,7 +464,18 @@ class Value(AuditedModel):
     @transaction.atomic
     def revise(self, by: Any, reason: str, **fields: Any) -> Value:
         """Change the figures, keeping the previous ones as a revision."""
-        ValueRevision.objects.create(
+        self.as_revision(by, reason).save()
+        for key, value in fields.items():
+            setattr(self, key, value)
+        self.updated_by = by
+        self.updated_at = timezone.now()
+        self.version += 1
+        self.save()
+        return self
+
+    def as_revision(self, by: Any, reason: str, at: Any = None) -> ValueRevision:
+        """The value as it stands, as an unsaved revision replaced by ``by`` (now, or ``at``)."""
+        return ValueRevision(
             value=self,
             numerator=self.numerator,
             denominator=self.denominator,
@@ -474,15 +485,9 @@ class Value(AuditedModel):
             recorded_by=self.updated_by,
             recorded_at=self.updated_at,
             replaced_by=by,
+            replaced_at=at or timezone.now(),
             reason=reason,
         )
-        for key, value in fields.items():
-            setattr(self, key, value)
-        self.updated_by = by
-        self.updated_at = timezone.now()
-        self.version += 1
-        self.save()
-        return self
 
 
 class ValueRevision(models.Model):

@@ -313,21 +313,7 @@ def _store(team: Any, items: list[_Planned], by: Any, result: ImportResult) -> N
                 )
             )
         elif any(getattr(value, k) != v for k, v in fields.items()):
-            revisions.append(
-                ValueRevision(
-                    value=value,
-                    numerator=value.numerator,
-                    denominator=value.denominator,
-                    note=value.note,
-                    is_excluded=value.is_excluded,
-                    exclusion_reason=value.exclusion_reason,
-                    recorded_by=value.updated_by,
-                    recorded_at=value.updated_at,
-                    replaced_by=by,
-                    replaced_at=now,
-                    reason=_("uploaded file"),
-                )
-            )
+            revisions.append(value.as_revision(by, _("uploaded file"), at=now))
             for k, v in fields.items():
                 setattr(value, k, v)
             value.updated_by, value.updated_at, value.version = by, now, value.version + 1
@@ -453,14 +439,7 @@ def safe_cell(text: str) -> str:
 EXPORT_COLUMNS = [
     "team",
     "organisation",
-    "metric",
-    "period",
-    "stratum",
-    "numerator",
-    "denominator",
-    "note",
-    "excluded",
-    "exclusion_reason",
+    *COLUMNS,  # as teams upload them
     "entered_by",
     "entered_at",
     "team_own",  # "yes" for a metric of the team's own, not one of the shared metrics
