@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "convene.accounts",
     "convene.collaboratives",
     "convene.measures",
-    "convene.changes",
+    "convene.improvement",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,7 @@ admin.site.site_title = _("Convene")
 urlpatterns = [
     path("", include("convene.collaboratives.urls")),
     path("", include("convene.measures.urls")),
-    path("", include("convene.changes.urls")),
+    path("", include("convene.improvement.urls")),
     path("accounts/", include("convene.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

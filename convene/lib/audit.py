@@ -147,10 +147,15 @@ def _record_many_to_many(
         return
     if action not in {"post_add", "post_remove"}:
         return
-    field = next(
-        (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender),
-        "links",
-    )
+    # The link may be declared on the other model (a metric's key changes are the key
+    # change's field): the event names it as this object's side calls it.
+    names = [f.name for f in instance._meta.many_to_many if f.remote_field.through is sender]
+    names += [
+        rel.get_accessor_name()
+        for rel in instance._meta.related_objects
+        if rel.many_to_many and rel.through is sender
+    ]
+    field = next(iter(names), "links")
     ids = sorted(pk_set)
     if action == "post_add":
         record(instance, "update", {field: None}, {field: {"added": ids}})

@@ -16,6 +16,15 @@ TEXT = forms.Textarea(attrs={"rows": 2})
 
 class MetricForm(Styled, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The link is the key change's (``KeyChange.metrics``); the metric's form edits it from
+    # this side through the reverse relation, without knowing the change package's models.
+    key_changes = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("key changes it measures"),
+        help_text=_("The changes from the change package that this metric should show."),
+    )
 
     class Meta:
         model = Metric
@@ -38,7 +47,6 @@ class MetricForm(Styled, forms.ModelForm):
             "exclusions",
             "data_source",
             "sampling",
-            "key_changes",
             "changes_measured",
             "stratification",
             "chart",
@@ -55,7 +63,6 @@ class MetricForm(Styled, forms.ModelForm):
             "exclusions": TEXT,
             "sampling": TEXT,
             "changes_measured": TEXT,
-            "key_changes": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args: Any, collaborative: Any, team: Any = None, **kwargs: Any) -> None:
@@ -78,15 +85,15 @@ class MetricForm(Styled, forms.ModelForm):
         self._key_change_choices(collaborative)
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.initial.setdefault("key_changes", list(self.instance.key_changes.all()))
         if team is not None:
             self._for_team(team)
 
     def _key_change_choices(self, collaborative: Any) -> None:
         """The change package's key changes, grouped under their concepts."""
-        from convene.changes.models import KeyChange
-
+        key_change = Metric._meta.get_field("key_changes").related_model
         key_changes = (
-            KeyChange.objects.filter(
+            key_change.objects.filter(
                 concept__collaborative=collaborative, concept__deleted_at__isnull=True
             )
             .select_related("concept")
@@ -99,6 +106,10 @@ class MetricForm(Styled, forms.ModelForm):
             groups.setdefault(key_change.concept, []).append((key_change.pk, key_change.name))
         field.choices = [(concept.name, items) for concept, items in groups.items()]
         self._key_change_groups = groups
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()
+        self.instance.key_changes.set(self.cleaned_data["key_changes"])
 
     @property
     def key_change_groups(self) -> list[tuple[Any, list[Any]]]:

@@ -112,13 +112,6 @@ class Metric(AuditedModel, SoftDeletable):
         _("category"), max_length=12, choices=Category.choices, default=Category.CORE
     )
     is_required = models.BooleanField(_("every team must report it"), default=True)
-    key_changes = models.ManyToManyField(
-        "changes.KeyChange",
-        verbose_name=_("key changes it measures"),
-        blank=True,
-        related_name="metrics",
-        help_text=_("The changes from the change package that this metric should show."),
-    )
     changes_measured = models.TextField(
         _("notes on the changes it measures"),
         blank=True,

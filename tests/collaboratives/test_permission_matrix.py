@@ -402,14 +402,14 @@ CASES += [
 
 
 def _concept(w: World) -> dict[str, Any]:
-    from convene.changes.models import ChangeConcept
+    from convene.improvement.models import ChangeConcept
 
     concept = ChangeConcept.objects.create(collaborative=w.collaborative, name="Measure well")
     return {**_c(w), "concept_id": concept.pk}
 
 
 def _key_change(w: World) -> dict[str, Any]:
-    from convene.changes.models import KeyChange
+    from convene.improvement.models import KeyChange
 
     concept_id = _concept(w)["concept_id"]
     key_change = KeyChange.objects.create(concept_id=concept_id, name="Repeat high readings")
@@ -417,31 +417,31 @@ def _key_change(w: World) -> dict[str, Any]:
 
 
 CASES += [
-    ("changes:package", "get", _c, None, NOT_OBSERVER),
-    ("changes:new-concept", "get", _c, None, PLANNERS),
-    ("changes:new-concept", "post", _c, lambda w: {"name": "Engage patients"}, PLANNERS),
-    ("changes:edit-concept", "get", _concept, None, PLANNERS),
+    ("improvement:package", "get", _c, None, NOT_OBSERVER),
+    ("improvement:new-concept", "get", _c, None, PLANNERS),
+    ("improvement:new-concept", "post", _c, lambda w: {"name": "Engage patients"}, PLANNERS),
+    ("improvement:edit-concept", "get", _concept, None, PLANNERS),
     (
-        "changes:edit-concept",
+        "improvement:edit-concept",
         "post",
         _concept,
         lambda w: {"name": "Measure better", "version": "1"},
         PLANNERS,
     ),
-    ("changes:delete-concept", "post", _concept, None, PLANNERS),
-    ("changes:new-key-change", "get", _concept, None, PLANNERS),
-    ("changes:edit-key-change", "get", _key_change, None, PLANNERS),
-    ("changes:delete-key-change", "post", _key_change, None, PLANNERS),
-    ("changes:copy", "get", _c, None, PLANNERS),
+    ("improvement:delete-concept", "post", _concept, None, PLANNERS),
+    ("improvement:new-key-change", "get", _concept, None, PLANNERS),
+    ("improvement:edit-key-change", "get", _key_change, None, PLANNERS),
+    ("improvement:delete-key-change", "post", _key_change, None, PLANNERS),
+    ("improvement:copy", "get", _c, None, PLANNERS),
     (
-        "changes:move-concept",
+        "improvement:move-concept",
         "post",
         lambda w: {**_concept(w), "direction": "down"},
         None,
         PLANNERS,
     ),
     (
-        "changes:move-key-change",
+        "improvement:move-key-change",
         "post",
         lambda w: {**_key_change(w), "direction": "up"},
         None,
@@ -504,7 +504,7 @@ def _collect(resolver: URLResolver, namespace: str = "") -> set[str]:
 
 
 def test_every_app_url_is_in_the_matrix() -> None:
-    apps = ("collaboratives:", "measures:", "changes:")
+    apps = ("collaboratives:", "measures:", "improvement:")
     app_urls = {name for name in _collect(get_resolver()) if name.startswith(apps)}
     assert app_urls == {case[0] for case in CASES}
 

@@ -129,7 +129,7 @@ class Command(BaseCommand):
         load_values(collaborative, waiting)
 
     def _change_package(self, collaborative: Collaborative, concepts: list[Any]) -> None:
-        from convene.changes.models import ChangeConcept, KeyChange
+        from convene.improvement.models import ChangeConcept, KeyChange
 
         metrics = {m.short_name: m for m in collaborative.metrics.filter(team__isnull=True)}
         for position, (name, description, key_changes) in enumerate(concepts):

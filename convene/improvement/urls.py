@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "changes"
+app_name = "improvement"
 
 urlpatterns = [
     path("c/<int:collaborative_id>/changes/", views.change_package, name="package"),

@@ -2,8 +2,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class ChangesConfig(AppConfig):
-    name = "convene.changes"
+class ImprovementConfig(AppConfig):
+    name = "convene.improvement"
+    # The label the app was born with: its migrations, tables and audit events keep it.
+    label = "changes"
     verbose_name = _("Change package")
 
     def ready(self) -> None:

@@ -71,7 +71,7 @@ def change_package(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     )
     return render(
         request,
-        "changes/change_package.html",
+        "improvement/change_package.html",
         {"collaborative": collaborative, "access": access, "concepts": concepts},
     )
 
@@ -81,7 +81,7 @@ def _render_form(
 ) -> HttpResponse:
     return render(
         request,
-        "changes/form.html",
+        "improvement/form.html",
         {"collaborative": access.collaborative, "access": access, "form": form, "title": title},
         status=status,
     )
@@ -127,7 +127,7 @@ def delete_concept(request: HttpRequest, collaborative_id: int, concept_id: int)
         )
         % {"name": concept.name},
     )
-    return redirect("changes:package", collaborative_id)
+    return redirect("improvement:package", collaborative_id)
 
 
 @login_required
@@ -177,11 +177,11 @@ def delete_key_change(
         _("Key change “%(name)s” deleted. You can restore it from Deleted items.")
         % {"name": key_change.name},
     )
-    return redirect("changes:package", collaborative_id)
+    return redirect("improvement:package", collaborative_id)
 
 
 def _package_url(collaborative_id: int) -> str:
-    return reverse("changes:package", args=[collaborative_id])
+    return reverse("improvement:package", args=[collaborative_id])
 
 
 @require_POST
@@ -228,7 +228,7 @@ def copy_from(request: HttpRequest, collaborative_id: int) -> HttpResponse:
                 )
                 % {"source": source.name, "concepts": concepts, "changes": key_changes},
             )
-            return redirect("changes:package", collaborative_id)
+            return redirect("improvement:package", collaborative_id)
     packages = (
         ChangeConcept.objects.filter(collaborative__in=sources)
         .prefetch_related("key_changes")
@@ -239,7 +239,7 @@ def copy_from(request: HttpRequest, collaborative_id: int) -> HttpResponse:
         by_collaborative.setdefault(concept.collaborative_id, []).append(concept)
     return render(
         request,
-        "changes/copy.html",
+        "improvement/copy.html",
         {
             "collaborative": collaborative,
             "access": access,

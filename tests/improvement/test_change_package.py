@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from convene.changes.models import ChangeConcept, KeyChange
 from convene.collaboratives.models import AuditEvent
+from convene.improvement.models import ChangeConcept, KeyChange
 from convene.measures.models import Metric
 
 from ..collaboratives.test_permission_matrix import METRIC_FORM
@@ -32,7 +32,9 @@ def package(world):
 
 
 def _url(world, name, **kwargs):
-    return reverse(f"changes:{name}", kwargs={"collaborative_id": world.collaborative.pk, **kwargs})
+    return reverse(
+        f"improvement:{name}", kwargs={"collaborative_id": world.collaborative.pk, **kwargs}
+    )
 
 
 def test_a_planner_builds_the_package_and_everyone_taking_part_reads_it(client, world):
@@ -242,7 +244,7 @@ def test_a_host_starts_from_the_package_of_an_earlier_collaborative(client, pack
     ChangeConcept.objects.create(collaborative=later, name="Already here")
 
     client.force_login(world.host)
-    copy_url = reverse("changes:copy", args=[later.pk])
+    copy_url = reverse("improvement:copy", args=[later.pk])
     page = client.get(copy_url).content.decode()
     assert "Hypertension Collaborative" in page and "Repeat a high reading" in page
     client.post(copy_url, {"source": earlier.pk})
@@ -262,7 +264,7 @@ def test_only_packages_one_hosts_or_plans_can_be_copied(client, package):
         collaborative=world.other_collaborative, name="Not yours"
     )
     client.force_login(world.host)
-    copy_url = reverse("changes:copy", args=[world.collaborative.pk])
+    copy_url = reverse("improvement:copy", args=[world.collaborative.pk])
     page = client.get(copy_url).content.decode()
     assert "Not yours" not in page
     response = client.post(copy_url, {"source": stranger_package.collaborative_id})

@@ -60,6 +60,16 @@ class KeyChange(AuditedModel, SoftDeletable):
         help_text=_("What teams do, with an example or a tool if there is one."),
     )
     position = models.PositiveIntegerField(default=0)
+    # The metrics that show whether the change works. The link belongs to the key change, so
+    # that metric definitions know nothing of the change package; the table is the one the
+    # link was born in, on the metric's side.
+    metrics = models.ManyToManyField(
+        "measures.Metric",
+        verbose_name=_("metrics"),
+        blank=True,
+        related_name="key_changes",
+        db_table="measures_metric_key_changes",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
