@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, User
+from .models import User
 
 
 @admin.register(User)
@@ -32,21 +32,3 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = [
-        "email",
-        "role",
-        "collaborative",
-        "team",
-        "created_at",
-        "expires_at",
-        "accepted_at",
-        "revoked_at",
-    ]
-    list_filter = ["role", "collaborative"]
-    search_fields = ["email"]
-    readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by"]
-    raw_id_fields = ["collaborative", "team", "invited_by"]

@@ -1,20 +1,15 @@
 from __future__ import annotations
 
-import hashlib
-import secrets
 import zoneinfo
-from datetime import timedelta
 from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from convene.lib.audit import AuditedModel
 
 
 @cache
@@ -91,119 +86,3 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def may_create_collaboratives(self) -> bool:
         return self.is_staff or self.can_create_collaboratives
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def pending(self) -> InvitationQuerySet:
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
-
-    def by_token(self, token: str) -> Invitation:
-        return self.get(token_hash=_hash_token(token))
-
-
-class Invitation(AuditedModel):
-    """An e-mailed offer of a role in a collaborative or on one of its teams.
-
-    Only a hash of the token is kept: the link in the e-mail is the one copy of it.
-    """
-
-    collaborative = models.ForeignKey(
-        "collaboratives.Collaborative", on_delete=models.CASCADE, related_name="invitations"
-    )
-    team = models.ForeignKey(
-        "collaboratives.Team",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="invitations",
-    )
-    email = models.EmailField(_("e-mail address"))
-    role = models.CharField(_("role"), max_length=32)
-    message = models.TextField(_("personal message"), blank=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="accepted_invitations",
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.role_label}"
-
-    @property
-    def audit_collaborative_id(self) -> int | None:
-        return self.collaborative_id
-
-    @classmethod
-    def issue(cls, **fields: Any) -> tuple[Invitation, str]:
-        """Create an invitation; returns it with the plain token for the e-mail link."""
-        token = secrets.token_urlsafe(32)
-        invitation = cls(
-            token_hash=_hash_token(token),
-            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
-            **fields,
-        )
-        invitation.email = User.objects.normalize_email(invitation.email)
-        invitation.save()
-        return invitation, token
-
-    @property
-    def role_label(self) -> str:
-        from convene.collaboratives.models import role_label
-
-        return str(role_label(self.role))
-
-    @property
-    def status(self) -> str:
-        if self.accepted_at:
-            return "accepted"
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "pending"
-
-    @property
-    def status_label(self) -> str:
-        labels = {
-            "accepted": _("accepted"),
-            "revoked": _("withdrawn"),
-            "expired": _("expired"),
-            "pending": _("waiting"),
-        }
-        return str(labels[self.status])
-
-    def revoke(self) -> None:
-        self.revoked_at = timezone.now()
-        self.save(update_fields=["revoked_at"])
-
-    @transaction.atomic
-    def accept(self, user: User) -> None:
-        """Give ``user`` the offered role and use the invitation up."""
-        target = self.team if self.team_id else self.collaborative
-        target.add_member(user, self.role)
-        self.accepted_at = timezone.now()
-        self.accepted_by = user
-        self.save(update_fields=["accepted_at", "accepted_by"])

@@ -62,10 +62,4 @@ urlpatterns = [
         ),
         name="password-reset-done",
     ),
-    path("invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
-    path(
-        "invitations/<str:token>/ask-again/",
-        views.request_new_invitation,
-        name="request-invitation",
-    ),
 ]

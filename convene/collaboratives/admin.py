@@ -7,6 +7,7 @@ from .models import (
     CoachAssignment,
     Collaborative,
     CollaborativeMembership,
+    Invitation,
     Organisation,
     PeerGroup,
     Team,
@@ -102,3 +103,21 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "role",
+        "collaborative",
+        "team",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role", "collaborative"]
+    search_fields = ["email"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by"]
+    raw_id_fields = ["collaborative", "team", "invited_by"]

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class CollaborativesConfig(AppConfig):
     name = "convene.collaboratives"
     verbose_name = _("Collaboratives")
+
+    def ready(self) -> None:
+        from . import restore
+        from .models import (
+            CharterDecision,
+            CoachAssignment,
+            CollaborativeMembership,
+            PeerGroup,
+            Team,
+            TeamMembership,
+        )
+
+        restore.register("team", Team, "collaborative")
+        restore.register("decision", CharterDecision, "collaborative")
+        restore.register("group", PeerGroup, "collaborative")
+        restore.register("role", CollaborativeMembership, "collaborative")
+        restore.register("membership", TeamMembership, "team__collaborative")
+        restore.register("coaching", CoachAssignment, "team__collaborative")

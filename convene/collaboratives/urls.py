@@ -6,6 +6,13 @@ app_name = "collaboratives"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Under accounts/ since before invitations moved here: the links in sent e-mails stay good.
+    path("accounts/invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    path(
+        "accounts/invitations/<str:token>/ask-again/",
+        views.request_new_invitation,
+        name="request-invitation",
+    ),
     path("c/new/", views.create_collaborative, name="create"),
     path("c/<int:collaborative_id>/", views.overview, name="overview"),
     path("c/<int:collaborative_id>/settings/", views.edit_collaborative, name="edit"),

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -14,11 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from convene.accounts.models import Invitation
+from convene.accounts.forms import SignUpForm
+from convene.accounts.models import User
 from convene.lib import emails
 from convene.lib.versioning import refreshed_form
 
 from . import access as acl
+from . import restore
 from .access import collaborative_for, deleted_collaborative_for, organisation_for, team_for
 from .forms import (
     AssignCoachForm,
@@ -40,6 +43,7 @@ from .models import (
     Collaborative,
     CollaborativeMembership,
     CollaborativeRole,
+    Invitation,
     PeerGroup,
     Team,
     TeamMembership,
@@ -687,22 +691,11 @@ def audit_log(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     )
 
 
-# What can be restored, and how to find it within a collaborative.
-RESTORABLE: dict[str, tuple[Any, str]] = {
-    "team": (Team, "collaborative"),
-    "decision": (CharterDecision, "collaborative"),
-    "group": (PeerGroup, "collaborative"),
-    "role": (CollaborativeMembership, "collaborative"),
-    "membership": (TeamMembership, "team__collaborative"),
-    "coaching": (CoachAssignment, "team__collaborative"),
-}
-
-
 @login_required
 def deleted_items(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     collaborative, access = collaborative_for(request, collaborative_id, "restore")
     sections = []
-    for kind, (model, path) in RESTORABLE.items():
+    for kind, model, path in restore.registered():
         rows = model.all_objects.filter(**{path: collaborative, "deleted_at__isnull": False})
         rows = rows.select_related("deleted_by").order_by("-deleted_at")
         sections.append((kind, model._meta.verbose_name_plural, list(rows[:200])))
@@ -719,9 +712,9 @@ def restore_item(
     request: HttpRequest, collaborative_id: int, kind: str, item_id: int
 ) -> HttpResponse:
     collaborative, _access = collaborative_for(request, collaborative_id, "restore")
-    if kind not in RESTORABLE:
+    if restore.lookup(kind) is None:
         raise PermissionDenied
-    model, path = RESTORABLE[kind]
+    model, path = restore.lookup(kind)
     item = get_object_or_404(
         model.all_objects, pk=item_id, deleted_at__isnull=False, **{path: collaborative}
     )
@@ -756,3 +749,63 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
             ),
         },
     )
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def _invitation_or_none(token: str) -> Invitation | None:
+    try:
+        return Invitation.objects.select_related("collaborative", "team", "invited_by").by_token(
+            token
+        )
+    except Invitation.DoesNotExist:
+        return None
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _invitation_or_none(token)
+    if invitation is None:
+        return render(request, "collaboratives/invitation_unknown.html", status=404)
+    if invitation.status != "pending" or invitation.collaborative.is_deleted:
+        return render(
+            request,
+            "collaboratives/invitation_unusable.html",
+            {"invitation": invitation, "token": token},
+            status=410,
+        )
+    existing = User.objects.filter(email=invitation.email).first()
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            invitation.accept(request.user)
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": invitation.collaborative}
+            )
+            return redirect("collaboratives:overview", invitation.collaborative_id)
+        return render(request, "collaboratives/invitation_accept.html", {"invitation": invitation})
+    if existing:
+        # The account exists: sign in first, then come back here to accept.
+        return render(request, "collaboratives/invitation_sign_in.html", {"invitation": invitation})
+    form = SignUpForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            invitation.accept(user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.collaborative})
+        return redirect("collaboratives:overview", invitation.collaborative_id)
+    return render(
+        request, "collaboratives/invitation_sign_up.html", {"invitation": invitation, "form": form}
+    )
+
+
+@require_POST
+def request_new_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _invitation_or_none(token)
+    if invitation is None:
+        return render(request, "collaboratives/invitation_unknown.html", status=404)
+    # One note to the hosts per invitation a day, however often the button is pressed.
+    first_ask_today = cache.add(f"invitation-asked:{invitation.pk}", True, 60 * 60 * 24)
+    if first_ask_today and not invitation.collaborative.is_deleted:
+        emails.invitation_requested(request, invitation)
+    return render(request, "collaboratives/invitation_requested.html", {"invitation": invitation})

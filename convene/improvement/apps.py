@@ -10,9 +10,9 @@ class ImprovementConfig(AppConfig):
 
     def ready(self) -> None:
         # Deleted concepts and key changes are restored from the collaborative's Deleted items.
-        from convene.collaboratives.views import RESTORABLE
+        from convene.collaboratives import restore
 
         from .models import ChangeConcept, KeyChange
 
-        RESTORABLE["concept"] = (ChangeConcept, "collaborative")
-        RESTORABLE["key_change"] = (KeyChange, "concept__collaborative")
+        restore.register("concept", ChangeConcept, "collaborative")
+        restore.register("key_change", KeyChange, "concept__collaborative")

@@ -12,8 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from convene.collaboratives.audit import AuditedModel
 from convene.collaboratives.models import Collaborative
-from convene.lib.audit import AuditedModel
 from convene.lib.softdelete import SoftDeletable
 
 

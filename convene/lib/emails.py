@@ -30,7 +30,7 @@ def _absolute(request: HttpRequest | None, path: str) -> str:
 
 def invitation(request: HttpRequest | None, invitation: Any, token: str) -> None:
     """The invitation to a role, with its single-use link."""
-    link = _absolute(request, reverse("accounts:accept-invitation", args=[token]))
+    link = _absolute(request, reverse("collaboratives:accept-invitation", args=[token]))
     _send(
         "invitation",
         [invitation.email],

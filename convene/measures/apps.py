@@ -8,12 +8,12 @@ class MeasuresConfig(AppConfig):
 
     def ready(self) -> None:
         # Deleted metrics and strata are restored from the collaborative's Deleted items.
-        from convene.collaboratives.views import RESTORABLE
+        from convene.collaboratives import restore
 
         from .models import Metric, Stratification
 
-        RESTORABLE["metric"] = (Metric, "collaborative")
+        restore.register("metric", Metric, "collaborative")
         from . import cache
 
         cache.connect()
-        RESTORABLE["strata"] = (Stratification, "collaborative")
+        restore.register("strata", Stratification, "collaborative")

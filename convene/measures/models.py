@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from convene.collaboratives.audit import AuditedModel
 from convene.collaboratives.models import Collaborative, Team
-from convene.lib.audit import AuditedModel
 from convene.lib.softdelete import SoftDeletable
 
 

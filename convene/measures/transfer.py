@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convene.lib.audit import record
+from convene.collaboratives.audit import record
 
 from .cache import bump
 from .entry import check_entry

@@ -91,7 +91,7 @@ def test_invitations_are_audited_without_their_token(client, world):
         reverse("collaboratives:invite", args=[world.collaborative.pk]),
         {"email": "guest@example.test", "role": "faculty"},
     )
-    event = AuditEvent.objects.get(object_type="accounts.invitation")
+    event = AuditEvent.objects.get(object_type="collaboratives.invitation")
     assert event.after["email"] == "guest@example.test"
     assert "token_hash" not in event.after
     assert event.collaborative == world.collaborative

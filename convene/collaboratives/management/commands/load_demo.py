@@ -10,17 +10,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from convene.accounts.models import Invitation
+from convene.collaboratives.audit import acting_as
 from convene.collaboratives.demo.world import COLLABORATIVES, DEMO_PASSWORD, PEOPLE
 from convene.collaboratives.models import (
     CharterDecision,
     Collaborative,
+    Invitation,
     Organisation,
     PeerGroup,
     Team,
     TeamMembership,
 )
-from convene.lib.audit import acting_as
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from convene.accounts.models import Invitation, User
-from convene.collaboratives.models import CollaborativeRole, TeamMembership, TeamRole
+from convene.accounts.models import User
+from convene.collaboratives.models import CollaborativeRole, Invitation, TeamMembership, TeamRole
 
 
 def _link_from(message) -> str:
@@ -101,7 +101,7 @@ def test_an_expired_invitation_says_so_and_the_hosts_hear_of_a_request(client, w
         assert response.status_code == 410
         assert "This invitation has expired" in response.content.decode()
         token = link.rstrip("/").rsplit("/", 1)[1]
-        ask = reverse("accounts:request-invitation", args=[token])
+        ask = reverse("collaboratives:request-invitation", args=[token])
         assert client.post(ask).status_code == 200
         assert client.post(ask).status_code == 200  # asking twice sends one note
     requests = [m for m in mail.outbox if "asks for a new invitation" in m.subject]
@@ -110,7 +110,7 @@ def test_an_expired_invitation_says_so_and_the_hosts_hear_of_a_request(client, w
 
 
 def test_an_unknown_token_is_not_found(client, db):
-    response = client.get(reverse("accounts:accept-invitation", args=["nonsense"]))
+    response = client.get(reverse("collaboratives:accept-invitation", args=["nonsense"]))
     assert response.status_code == 404
     assert "Invitation not found" in response.content.decode()
 
