@@ -289,7 +289,8 @@ def seed() -> None:
         Team,
         TeamRole,
     )
-    from convene.measures.models import Metric, Report, ReportingSchedule, Value
+    from convene.measures.models import Metric, ReportingSchedule
+    from convene.reporting.models import Report, Value
 
     password = os.environ["BENCH_PASSWORD"]
     rng = np.random.default_rng(20240601)

@@ -43,8 +43,9 @@ def run(data_dir: Path) -> None:
 
     from convene.accounts.models import User
     from convene.collaboratives.models import Collaborative, Organisation, Team, TeamRole
-    from convene.measures.models import Metric, ReportingSchedule, Value
-    from convene.measures.transfer import import_figures, read_rows
+    from convene.measures.models import Metric, ReportingSchedule
+    from convene.reporting.models import Value
+    from convene.reporting.transfer import import_figures, read_rows
 
     call_command("migrate", verbosity=0)
     today = timezone.localdate()

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "convene.collaboratives",
     "convene.measures",
     "convene.improvement",
+    "convene.trials",
+    "convene.reporting",
+    "convene.dashboards",
+    "convene.demo",
 ]
 
 MIDDLEWARE = [

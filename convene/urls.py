@@ -10,6 +10,9 @@ admin.site.site_title = _("Convene")
 urlpatterns = [
     path("", include("convene.collaboratives.urls")),
     path("", include("convene.measures.urls")),
+    path("", include("convene.reporting.urls")),
+    path("", include("convene.trials.urls")),
+    path("", include("convene.dashboards.urls")),
     path("", include("convene.improvement.urls")),
     path("accounts/", include("convene.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -75,7 +75,7 @@ def record_by_group(
     team: Team, metric: Any, period: Any, figures: dict[str, tuple[float, float | None]]
 ) -> None:
     """One value per group: ``{group name: (numerator, denominator)}``."""
-    from convene.measures.models import Value
+    from convene.reporting.models import Value
 
     strata = {stratum.name: stratum for stratum in metric.stratification.strata.all()}
     for group, (numerator, denominator) in figures.items():
@@ -99,7 +99,8 @@ def make_metric_with_figures(
 ) -> Any:
     """A monthly schedule and a blood-pressure-control proportion (goal 70%), with each team's
     numerators month by month out of its fixed denominator: ``{team: (numerators, size)}``."""
-    from convene.measures.models import Metric, ReportingSchedule, Value
+    from convene.measures.models import Metric, ReportingSchedule
+    from convene.reporting.models import Value
 
     ReportingSchedule.objects.create(
         collaborative=collaborative,

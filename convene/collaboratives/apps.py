@@ -7,10 +7,13 @@ class CollaborativesConfig(AppConfig):
     verbose_name = _("Collaboratives")
 
     def ready(self) -> None:
+        from convene.lib import dataversion
+
         from . import restore
         from .models import (
             CharterDecision,
             CoachAssignment,
+            Collaborative,
             CollaborativeMembership,
             PeerGroup,
             Team,
@@ -23,3 +26,5 @@ class CollaborativesConfig(AppConfig):
         restore.register("role", CollaborativeMembership, "collaborative")
         restore.register("membership", TeamMembership, "team__collaborative")
         restore.register("coaching", CoachAssignment, "team__collaborative")
+        # Dashboards are computed from the collaborative's settings and teams too.
+        dataversion.watch(Collaborative, Team)

@@ -65,7 +65,7 @@ def trial_submitted(request: HttpRequest | None, trial: Any) -> None:
     recipients = sorted({m.user.email for m in reviewers.select_related("user")})
     if not recipients:
         return
-    link = _absolute(request, reverse("measures:trial", args=[team.collaborative_id, team.pk]))
+    link = _absolute(request, reverse("trials:trial", args=[team.collaborative_id, team.pk]))
     _send("trial_submitted", recipients, {"trial": trial, "team": team, "link": link})
 
 
@@ -80,7 +80,7 @@ def trial_reviewed(request: HttpRequest | None, trial: Any, review: Any) -> None
         recipients.add(trial.submitted_by.email)
     if not recipients:
         return
-    link = _absolute(request, reverse("measures:trial", args=[team.collaborative_id, team.pk]))
+    link = _absolute(request, reverse("trials:trial", args=[team.collaborative_id, team.pk]))
     _send(
         "trial_reviewed",
         sorted(recipients),

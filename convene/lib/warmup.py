@@ -16,12 +16,12 @@ from django.utils import translation
 # The pages people open first and most: compiling one compiles what it extends and includes.
 TEMPLATES = [
     "base.html",
-    "measures/collaborative_dashboard.html",
-    "measures/_collaborative_dashboard_body.html",
-    "measures/_team_charts.html",
-    "measures/team_dashboard.html",
-    "measures/_team_dashboard_body.html",
-    "measures/team_data.html",
+    "dashboards/collaborative_dashboard.html",
+    "dashboards/_collaborative_dashboard_body.html",
+    "dashboards/_team_charts.html",
+    "dashboards/team_dashboard.html",
+    "dashboards/_team_dashboard_body.html",
+    "reporting/team_data.html",
     "collaboratives/overview.html",
     "collaboratives/home.html",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest
 
 from convene.collaboratives.access import Access, collaborative_for, team_for
@@ -39,6 +41,14 @@ def team_metric_for(
     metric.collaborative = team.collaborative
     metric.team = team
     return metric, access
+
+
+def metric_in(team: Any, metric_id: int) -> Metric:
+    """A metric ``team`` reports, shared or its own, for a team already looked up."""
+    metric = Metric.objects.filter(pk=metric_id, collaborative_id=team.collaborative_id).first()
+    if metric is None or (metric.team_id and metric.team_id != team.pk):
+        raise Http404
+    return metric
 
 
 def stratification_for(

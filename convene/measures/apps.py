@@ -7,13 +7,12 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Measures")
 
     def ready(self) -> None:
-        # Deleted metrics and strata are restored from the collaborative's Deleted items.
         from convene.collaboratives import restore
+        from convene.lib import dataversion
 
-        from .models import Metric, Stratification
+        from .models import Metric, ReportingPeriod, ReportingSchedule, Stratification, Stratum
 
+        # Deleted metrics and strata are restored from the collaborative's Deleted items.
         restore.register("metric", Metric, "collaborative")
-        from . import cache
-
-        cache.connect()
         restore.register("strata", Stratification, "collaborative")
+        dataversion.watch(Metric, ReportingPeriod, ReportingSchedule, Stratification, Stratum)

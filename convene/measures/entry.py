@@ -1,6 +1,7 @@
-"""Checking and saving the numbers a team enters, one cell at a time.
+"""Checking the numbers a team enters against its metric's definition, one entry at a time.
 
-Kept apart from the views so the same rules serve the grid, the period page and imports.
+The same rules serve the grid, the period page, uploads and the trial run; storing what
+passed is ``convene.reporting.entry``'s.
 """
 
 from __future__ import annotations
@@ -8,12 +9,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .models import Metric, Value
+from .models import Metric
 
 # A new value this many spreads away from the team's usual range asks for confirmation.
 PLAUSIBLE_SPREADS = 4
@@ -133,53 +132,3 @@ def _plausibility(metric: Metric, new: float | None, history: list[float]) -> st
         "low": f"{low:.4g}{unit}",
         "high": f"{high:.4g}{unit}",
     }
-
-
-def save_entry(
-    *,
-    team: Any,
-    metric: Metric,
-    period: Any,
-    stratum: Any,
-    check: Check,
-    by: Any,
-    expected_version: int | None,
-    reason: str = "",
-) -> tuple[Value | None, bool]:
-    """Store a checked entry. Returns the value and whether it was saved.
-
-    A blank entry clears an existing value (its figures stay in the revisions). A save made
-    from a stale copy (``expected_version`` behind the stored one) is refused.
-    """
-    with transaction.atomic():
-        value = (
-            Value.objects.select_for_update()
-            .filter(team=team, metric=metric, period=period, stratum=stratum)
-            .first()
-        )
-        if value is None:
-            if check.is_blank:
-                return None, True
-            try:
-                with transaction.atomic():
-                    value = Value.objects.create(
-                        team=team,
-                        metric=metric,
-                        period=period,
-                        stratum=stratum,
-                        numerator=check.numerator,
-                        denominator=check.denominator,
-                        updated_by=by,
-                    )
-            except IntegrityError:  # a colleague saved the same cell a moment ago
-                existing = Value.objects.get(
-                    team=team, metric=metric, period=period, stratum=stratum
-                )
-                return existing, False
-            return value, True
-        if expected_version is not None and expected_version != value.version:
-            return value, False
-        if (value.numerator, value.denominator) == (check.numerator, check.denominator):
-            return value, True
-        value.revise(by, reason, numerator=check.numerator, denominator=check.denominator)
-        return value, True

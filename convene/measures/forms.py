@@ -211,12 +211,3 @@ class StratificationForm(Styled, forms.ModelForm):
         if len({name.lower() for name in names}) != len(names):
             raise forms.ValidationError(_("Each group may appear only once."))
         return names
-
-
-class NarrativeForm(Styled, forms.ModelForm):
-    class Meta:
-        from .models import Report
-
-        model = Report
-        fields = Report.NARRATIVE
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Report.NARRATIVE}

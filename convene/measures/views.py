@@ -1,39 +1,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import Access, collaborative_for, planned_by, team_for
 from convene.collaboratives.models import Collaborative, Team
-from convene.collaboratives.overview import labelled_teams
 from convene.lib.versioning import refreshed_form, save_if_unchanged
 
 from .access import metric_for, stratification_for, team_metric_for
-from .cache import cached_body, page_key
-from .collaborative_dashboard import (
-    metric_sections,
-    reporting_table,
-    reporting_trend,
-    team_charts,
-)
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
-from .models import Feedback, Metric, Report, ReportingSchedule, Stratum, TrialRun
-from .progress import collaborative_progress
-from .transfer import export_csv, export_xlsx
+from .models import Metric, ReportingSchedule, Stratum
 
 
 @login_required
@@ -51,20 +36,8 @@ def metric_list(request: HttpRequest, collaborative_id: int) -> HttpResponse:
             "schedule": schedule,
             "period_count": collaborative.periods.count(),
             "stratifications": collaborative.stratifications.prefetch_related("strata"),
-            "trials_waiting": _trials_waiting(collaborative, access),
         },
     )
-
-
-def _trials_waiting(collaborative: Any, access: Any) -> int | None:
-    """How many trial runs await review, for those who see reporting status; else None."""
-    if not access.can("view_reporting_status"):
-        return None
-    return TrialRun.objects.filter(
-        team__collaborative=collaborative,
-        team__deleted_at__isnull=True,
-        status=TrialRun.Status.SUBMITTED,
-    ).count()
 
 
 @login_required
@@ -162,7 +135,7 @@ def _add_metric(
 def _after_metric_saved(metric: Metric) -> HttpResponse:
     # A team goes back to its grid, where the new metric's column waits for figures.
     if metric.team_id:
-        return redirect("measures:team-data", metric.collaborative_id, metric.team_id)
+        return redirect("reporting:team-data", metric.collaborative_id, metric.team_id)
     return redirect("measures:metric", metric.collaborative_id, metric.pk)
 
 
@@ -232,7 +205,7 @@ def delete_team_metric(
         request, collaborative_id, team_id, metric_id, "add_team_metric"
     )
     _delete_metric(request, metric)
-    return redirect("measures:team-data", collaborative_id, team_id)
+    return redirect("reporting:team-data", collaborative_id, team_id)
 
 
 def _delete_metric(request: HttpRequest, metric: Metric) -> None:
@@ -325,136 +298,3 @@ def delete_stratification(
     stratification.soft_delete(request.user)
     messages.success(request, _("Strata deleted. A host admin can restore them."))
     return redirect("measures:metrics", collaborative_id)
-
-
-def _dashboard_key(name: str, access: Access, *parts: Any) -> str:
-    """A cache key for a dashboard part: per data version, language, day and viewer."""
-    collaborative = access.collaborative
-    # What this person may see decides the page: which teams, under which labels.
-    seen = (
-        "all"
-        if access.sees_all_teams
-        else (sorted(access.team_ids), sorted(access.coached_team_ids), sorted(access.grants))
-    )
-    return page_key(
-        name,
-        collaborative.pk,
-        get_language(),
-        timezone.localdate(),
-        collaborative.sharing,
-        collaborative.chart_rules,
-        access.can("view_reporting_status"),
-        seen,
-        *parts,
-    )
-
-
-@login_required
-def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> HttpResponse:
-    collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
-
-    def context() -> dict[str, Any]:
-        # The stratification names the by-group charts.
-        metrics = list(
-            collaborative.metrics.filter(team__isnull=True).select_related("stratification")
-        )
-        periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
-        teams = labelled_teams(access)
-        with_reporting = access.can("view_reporting_status")
-        return {
-            "collaborative": collaborative,
-            "access": access,
-            "sections": metric_sections(access, metrics, periods, teams),
-            "reporting": reporting_table(access, periods, teams) if with_reporting else [],
-            "reporting_trend": (
-                reporting_trend(access, periods, teams) if with_reporting else None
-            ),
-            "progress": collaborative_progress(collaborative, periods),
-        }
-
-    key = _dashboard_key("collaborative", access)
-    body = cached_body(request, key, "measures/_collaborative_dashboard_body.html", context)
-    return render(
-        request,
-        "measures/collaborative_dashboard.html",
-        {"collaborative": collaborative, "access": access, "body": body},
-    )
-
-
-@login_required
-def dashboard_team_charts(
-    request: HttpRequest, collaborative_id: int, metric_id: int
-) -> HttpResponse:
-    """One metric, team by team: loaded into the dashboard as it scrolls into view, or a page.
-
-    The dashboard does not carry every team's chart: with 30 teams and 5 metrics that is
-    150 charts the browser would draw before anyone scrolls to them.
-    """
-    metric, access = metric_for(request, collaborative_id, metric_id, "view_dashboard")
-    collaborative = access.collaborative
-
-    def charts() -> dict[str, Any]:
-        periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
-        return {
-            "collaborative": collaborative,
-            "metric": metric,
-            "charts": team_charts(access, metric, periods),
-        }
-
-    key = _dashboard_key("team-charts", access, metric.pk)
-    body = cached_body(request, key, "measures/_team_charts.html", charts)
-    context = {
-        "collaborative": collaborative,
-        "access": access,
-        "metric": metric,
-        "body": body,
-    }
-    if request.headers.get("HX-Request"):
-        return render(request, "measures/_team_charts_fragment.html", context)
-    return render(request, "measures/team_charts.html", context)
-
-
-@login_required
-def export_figures(request: HttpRequest, collaborative_id: int, fmt: str) -> HttpResponse:
-    """Every team's figures, for the host's own analysis."""
-    collaborative, _access = collaborative_for(request, collaborative_id, "export_data")
-    name = slugify(collaborative.name) or "collaborative"
-    if fmt == "csv":
-        response = HttpResponse(export_csv(collaborative), content_type="text/csv")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            export_xlsx(collaborative),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}-figures.{fmt}"'
-    return response
-
-
-@login_required
-def feedback_queue(request: HttpRequest, collaborative_id: int) -> HttpResponse:
-    """Submitted reports that still await feedback: a coach sees those of their teams."""
-    collaborative, access = collaborative_for(request, collaborative_id, "view_feedback_queue")
-    reports = (
-        Report.objects.filter(
-            team__collaborative=collaborative,
-            team__deleted_at__isnull=True,
-            status=Report.Status.SUBMITTED,
-        )
-        .filter(~Exists(Feedback.objects.filter(report=OuterRef("pk"))))
-        .select_related("team", "period", "submitted_by")
-        .order_by("-submitted_at")
-    )
-    if not access.can("give_feedback") and not access.sees_all_teams:
-        reports = reports.filter(team_id__in=access.coached_team_ids)
-    return render(
-        request,
-        "measures/feedback_queue.html",
-        {
-            "collaborative": collaborative,
-            "access": access,
-            "reports": reports[:200],
-            "trials_waiting": _trials_waiting(collaborative, access),
-        },
-    )

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import Report
+from convene.reporting.models import Report
 
 from ..factories import make_metric_with_figures, make_stratified_metric, record_by_group
 from .helpers import check_page

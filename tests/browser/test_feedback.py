@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import Feedback, Metric, Report, ReportingSchedule, Value
+from convene.measures.models import Metric, ReportingSchedule
+from convene.reporting.models import Feedback, Report, Value
 
 from .helpers import check_page
 

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import ProgressScore, ReportingSchedule
+from convene.measures.models import ReportingSchedule
+from convene.reporting.models import ProgressScore
 
 from .helpers import check_page
 

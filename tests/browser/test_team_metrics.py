@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric, ReportingSchedule, Value
+from convene.measures.models import Metric, ReportingSchedule
+from convene.reporting.models import Value
 
 from .helpers import check_page
 

@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric, ReportingSchedule, TrialRun
+from convene.measures.models import Metric, ReportingSchedule
+from convene.trials.models import TrialRun
 
 from ..factories import make_stratified_metric
 from .helpers import check_page

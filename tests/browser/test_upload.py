@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric, ReportingSchedule, Value
+from convene.measures.models import Metric, ReportingSchedule
+from convene.reporting.models import Value
 
 from .helpers import check_page
 

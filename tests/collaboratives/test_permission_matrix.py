@@ -20,14 +20,9 @@ from convene.collaboratives.models import (
     PeerGroup,
     TeamMembership,
 )
-from convene.measures.models import (
-    Metric,
-    Report,
-    ReportingSchedule,
-    Stratification,
-    TrialRun,
-    Value,
-)
+from convene.measures.models import Metric, ReportingSchedule, Stratification
+from convene.reporting.models import Report, Value
+from convene.trials.models import TrialRun
 
 from ..conftest import PERSONAS, World, build_world
 from ..factories import make_collaborative
@@ -318,47 +313,47 @@ CASES += [
 ]
 
 CASES += [
-    ("measures:team-data", "get", _t, None, TEAM_A_READERS),
+    ("reporting:team-data", "get", _t, None, TEAM_A_READERS),
     (
-        "measures:save-cell",
+        "reporting:save-cell",
         "post",
         _cell,
         lambda w: {"numerator": "5", "denominator": "10"},
         TEAM_A_WRITERS,
     ),
-    ("measures:period-report", "get", _report, None, TEAM_A_READERS),
-    ("measures:reopen-report", "post", _submitted, None, HOST_ONLY),
-    ("measures:value-history", "get", _value, None, TEAM_A_READERS),
-    ("measures:team-dashboard", "get", _t, None, TEAM_A_READERS),
-    ("measures:dashboard", "get", _c, None, EVERYONE_IN),
-    ("measures:dashboard-teams", "get", _metric, None, EVERYONE_IN),
+    ("reporting:period-report", "get", _report, None, TEAM_A_READERS),
+    ("reporting:reopen-report", "post", _submitted, None, HOST_ONLY),
+    ("reporting:value-history", "get", _value, None, TEAM_A_READERS),
+    ("dashboards:team-dashboard", "get", _t, None, TEAM_A_READERS),
+    ("dashboards:dashboard", "get", _c, None, EVERYONE_IN),
+    ("dashboards:dashboard-teams", "get", _metric, None, EVERYONE_IN),
     (
-        "measures:progress-score",
+        "reporting:progress-score",
         "post",
         lambda w: {**_report(w), "rater": "team"},
         lambda w: {"team-score": "2.0"},
         TEAM_A_WRITERS,
     ),
     (
-        "measures:progress-score",
+        "reporting:progress-score",
         "post",
         lambda w: {**_report(w), "rater": "coach"},
         lambda w: {"coach-score": "2.0"},
         FEEDBACK_GIVERS,
     ),
     (
-        "measures:add-feedback",
+        "reporting:add-feedback",
         "post",
         _submitted,
         lambda w: {"text": "Great progress on repeat readings."},
         FEEDBACK_GIVERS,
     ),
-    ("measures:feedback-queue", "get", _c, None, FEEDBACK_READERS),
-    ("measures:team-template", "get", _t, None, TEAM_A_READERS),
-    ("measures:import-figures", "get", _t, None, TEAM_A_WRITERS),
-    ("measures:export", "get", lambda w: {**_c(w), "fmt": "csv"}, None, HOST_ONLY),
+    ("reporting:feedback-queue", "get", _c, None, FEEDBACK_READERS),
+    ("reporting:team-template", "get", _t, None, TEAM_A_READERS),
+    ("reporting:import-figures", "get", _t, None, TEAM_A_WRITERS),
+    ("reporting:export", "get", lambda w: {**_c(w), "fmt": "csv"}, None, HOST_ONLY),
     (
-        "measures:team-chart-file",
+        "dashboards:team-chart-file",
         "get",
         lambda w: {**_t(w), "metric_id": _metric(w)["metric_id"], "fmt": "csv"},
         None,
@@ -382,22 +377,22 @@ def _sent_trial(w: World) -> dict[str, Any]:
 
 
 CASES += [
-    ("measures:trial", "get", _trial, None, TEAM_A_READERS),
+    ("trials:trial", "get", _trial, None, TEAM_A_READERS),
     (
-        "measures:trial",
+        "trials:trial",
         "post",
         _trial,
         lambda w: {"action": "save", "r1-reference": "A-101"},
         TEAM_A_WRITERS,
     ),
     (
-        "measures:review-trial",
+        "trials:review-trial",
         "post",
         _sent_trial,
         lambda w: {"decision": "accepted", "version": "1"},
         PLANNERS,
     ),
-    ("measures:trials", "get", _c, None, STATUS_READERS),
+    ("trials:trials", "get", _c, None, STATUS_READERS),
 ]
 
 
@@ -504,7 +499,7 @@ def _collect(resolver: URLResolver, namespace: str = "") -> set[str]:
 
 
 def test_every_app_url_is_in_the_matrix() -> None:
-    apps = ("collaboratives:", "measures:", "improvement:")
+    apps = ("collaboratives:", "measures:", "improvement:", "reporting:", "trials:", "dashboards:")
     # Invitation links answer to whoever holds the token: tests/collaboratives/test_invitations.py.
     by_token = {"collaboratives:accept-invitation", "collaboratives:request-invitation"}
     app_urls = {name for name in _collect(get_resolver()) if name.startswith(apps)} - by_token

@@ -17,7 +17,7 @@ def test_load_demo_is_idempotent(db):
         User.objects.count(),
     )
     events = AuditEvent.objects.count()
-    from convene.measures.models import Feedback, Report, Value
+    from convene.reporting.models import Feedback, Report, Value
 
     figures = (Value.objects.count(), Report.objects.count(), Feedback.objects.count())
     call_command("load_demo", verbosity=0)

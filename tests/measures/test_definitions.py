@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.collaboratives.models import CollaborativeRole
-from convene.measures.models import Metric, ReportingSchedule, Stratification, Value
+from convene.measures.models import Metric, ReportingSchedule, Stratification
+from convene.reporting.models import Value
 
 from ..factories import make_collaborative
 

@@ -4,7 +4,8 @@ from datetime import date
 
 from django.urls import reverse
 
-from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule, Value
+from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
+from convene.reporting.models import Value
 
 
 def _schedule(client, world, **changes):

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from convene.measures.models import Metric, ReportingSchedule, Value
+from convene.measures.models import Metric, ReportingSchedule
+from convene.reporting.models import Value
 
 NOW = datetime(2026, 4, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 
@@ -102,7 +103,7 @@ def test_the_host_allows_team_metrics_in_the_settings(client, world):
 
 
 def test_while_not_allowed_there_is_no_link_and_the_pages_are_refused(client, world, bp):
-    body = _page(client, world.data_lead, _url("measures:team-data", world))
+    body = _page(client, world.data_lead, _url("reporting:team-data", world))
     assert "Add a metric of the team's own" not in body
     assert client.get(_url("measures:new-team-metric", world)).status_code == 403
     assert client.post(_url("measures:new-team-metric", world), FALLS).status_code == 403
@@ -112,7 +113,7 @@ def test_while_not_allowed_there_is_no_link_and_the_pages_are_refused(client, wo
 
 
 def test_data_lead_adds_a_metric_seen_on_the_teams_pages_only(client, world, bp, allowed):
-    body = _page(client, world.data_lead, _url("measures:team-data", world))
+    body = _page(client, world.data_lead, _url("reporting:team-data", world))
     assert "Add a metric of the team's own" in body
     form = _page(client, world.data_lead, _url("measures:new-team-metric", world))
     assert "New metric for Eastside clinic" in form
@@ -122,30 +123,32 @@ def test_data_lead_adds_a_metric_seen_on_the_teams_pages_only(client, world, bp,
 
     response = client.post(_url("measures:new-team-metric", world), FALLS)
     assert response.status_code == 302
-    assert response["Location"] == _url("measures:team-data", world)
+    assert response["Location"] == _url("reporting:team-data", world)
     falls = Metric.objects.get(short_name="Falls")
     assert (falls.team, falls.category, falls.stratification) == (world.team_a, "optional", None)
 
-    grid = client.get(_url("measures:team-data", world)).content.decode()
+    grid = client.get(_url("reporting:team-data", world)).content.decode()
     assert _url("measures:team-metric", world, None, falls.pk) in grid
     assert "team's own" in grid
     assert "Falls, January 2026: value" in grid
     period = world.collaborative.periods.first()
-    cell = _url("measures:save-cell", world, None, falls.pk, period.pk)
+    cell = _url("reporting:save-cell", world, None, falls.pk, period.pk)
     assert client.post(cell, {"numerator": "3"}).status_code == 302
     assert Value.objects.get(metric=falls).numerator == 3
-    dashboard = client.get(_url("measures:team-dashboard", world)).content.decode()
+    dashboard = client.get(_url("dashboards:team-dashboard", world)).content.decode()
     assert "Falls on the ward" in dashboard and "Hypertension control" in dashboard
-    report = client.get(_url("measures:period-report", world, None, period.pk)).content.decode()
+    report = client.get(_url("reporting:period-report", world, None, period.pk)).content.decode()
     assert "Falls" in report and "team's own" in report
 
     # Not another team's, nor the collaborative's.
-    other = _page(client, world.other_team, _url("measures:team-data", world, world.team_b))
+    other = _page(client, world.other_team, _url("reporting:team-data", world, world.team_b))
     assert "Falls" not in other and "BP control" in other
-    other = client.get(_url("measures:team-dashboard", world, world.team_b)).content.decode()
+    other = client.get(_url("dashboards:team-dashboard", world, world.team_b)).content.decode()
     assert "Falls on the ward" not in other
     for person in (world.data_lead, world.host):
-        shared = _page(client, person, reverse("measures:dashboard", args=[world.collaborative.pk]))
+        shared = _page(
+            client, person, reverse("dashboards:dashboard", args=[world.collaborative.pk])
+        )
         assert "Hypertension control" in shared and "Falls on the ward" not in shared
         listing = _page(client, person, reverse("measures:metrics", args=[world.collaborative.pk]))
         assert "Falls on the ward" not in listing
@@ -164,7 +167,7 @@ def test_the_data_lead_edits_and_deletes_the_metric(client, world, falls):
 
     response = client.post(_url("measures:delete-team-metric", world, None, falls.pk))
     assert response.status_code == 302
-    grid = client.get(_url("measures:team-data", world)).content.decode()
+    grid = client.get(_url("reporting:team-data", world)).content.decode()
     assert "is deleted" in grid and "Falls, January 2026" not in grid
     # Soft-deleted: the host can restore it, figures and all.
     deleted = _page(
@@ -184,7 +187,7 @@ def test_a_member_of_another_team_cannot_touch_it(client, world, falls):
     # Nor reach it through their own team's pages.
     own = _url("measures:edit-team-metric", world, world.team_b, falls.pk)
     assert client.get(own).status_code == 404
-    chart = _url("measures:team-chart-file", world, world.team_b, falls.pk, "csv")
+    chart = _url("dashboards:team-chart-file", world, world.team_b, falls.pk, "csv")
     assert client.get(chart).status_code == 404
     falls.refresh_from_db()
     assert not falls.is_deleted
@@ -195,7 +198,7 @@ def test_observers_and_other_team_roles_cannot_add_one(client, world, bp, allowe
         client.force_login(person)
         assert client.get(_url("measures:new-team-metric", world)).status_code == 403
         assert client.post(_url("measures:new-team-metric", world), FALLS).status_code == 403
-    body = _page(client, world.member, _url("measures:team-data", world))
+    body = _page(client, world.member, _url("reporting:team-data", world))
     assert "Add a metric of the team's own" not in body
     # The change leader and host admins may.
     for person in (world.leader, world.host):
@@ -228,7 +231,7 @@ def test_short_names_stay_apart_from_the_shared_metrics(client, world, falls):
 
 def test_spreadsheets_carry_the_teams_own_metric(client, world, falls):
     client.force_login(world.data_lead)
-    book = load_workbook(io.BytesIO(client.get(_url("measures:team-template", world)).content))
+    book = load_workbook(io.BytesIO(client.get(_url("reporting:team-template", world)).content))
     rows = list(book["Figures"].iter_rows(min_row=2, values_only=True))
     assert ("Falls", "2026-01") in {row[:2] for row in rows}
     definitions = list(book["Definitions"].iter_rows(values_only=True))
@@ -237,7 +240,7 @@ def test_spreadsheets_carry_the_teams_own_metric(client, world, falls):
 
     upload = "metric,period,numerator\nFalls,2026-02,6\n"
     response = client.post(
-        _url("measures:import-figures", world),
+        _url("reporting:import-figures", world),
         {"file": SimpleUploadedFile("falls.csv", upload.encode())},
     )
     assert response.status_code == 302
@@ -245,14 +248,14 @@ def test_spreadsheets_carry_the_teams_own_metric(client, world, falls):
     # Valley clinic's file cannot name Eastside's metric.
     client.force_login(world.other_team)
     response = client.post(
-        _url("measures:import-figures", world, world.team_b),
+        _url("reporting:import-figures", world, world.team_b),
         {"file": SimpleUploadedFile("falls.csv", upload.encode())},
     )
     assert "Unknown metric “Falls”" in response.content.decode()
 
     # The host's export has the figures under the team, marked as the team's own.
     client.force_login(world.host)
-    export = client.get(reverse("measures:export", args=[world.collaborative.pk, "csv"]))
+    export = client.get(reverse("reporting:export", args=[world.collaborative.pk, "csv"]))
     rows = list(csv.DictReader(io.StringIO(export.content.decode())))
     assert {(r["team"], r["metric"], r["period"], r["team_own"]) for r in rows} == {
         ("Eastside clinic", "Falls", "2026-01", "yes"),

@@ -1,0 +1,524 @@
+"""Series of figures per team and metric, turned into charts by the engine."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from convene.charts.specs import chart_date, chart_rows, control_chart, strata_chart
+from convene.measures.models import Metric, ReportingPeriod
+from convene.measures.owed import metrics_for, reportable_periods
+from convene.measures.templatetags.measures_tags import figure
+from convene.reporting.models import Value
+from convene.spc import explain, ihi_rules, nhs_xmr, qic, qic_many
+from convene.spc.runs import longest_segment
+
+RULES_LABELS = {
+    "anhoej": _("Anhøj rules"),
+    "ihi": _("IHI run chart rules"),
+    "nhs": _("NHS Making Data Count"),
+}
+
+
+@dataclass
+class Series:
+    """One team's figures for one metric, period by period (None where nothing was reported)."""
+
+    metric: Metric
+    periods: list[ReportingPeriod]
+    numerators: list[float | None]
+    denominators: list[float | None]
+    excluded: list[int] = field(default_factory=list)
+    notes: dict[Any, str] = field(default_factory=dict)
+    # The groups' own figures when the metric is reported by strata (the total sums them).
+    strata: list[StratumSeries] = field(default_factory=list)
+
+    @property
+    def baseline_count(self) -> int:
+        return sum(1 for period in self.periods if period.is_baseline)
+
+    @property
+    def has_data(self) -> bool:
+        return any(n is not None for n in self.numerators)
+
+
+@dataclass
+class StratumSeries:
+    """One group's figures for one metric, in the same shape as a total."""
+
+    stratum_id: int
+    name: str
+    position: int
+    series: Series
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (self.position, self.stratum_id)
+
+
+@dataclass
+class StrataChart:
+    """Every group's line over time and the gap between them in the latest period."""
+
+    metric: Metric
+    groups: list[str]
+    # Period by period, each group's figure in the order of ``groups`` (periods with any).
+    table: list[tuple[ReportingPeriod, list[float | None]]]
+    spec: dict[str, Any]
+    gap: str
+    key: str
+
+    @property
+    def spec_id(self) -> str:
+        return f"strata-{self.key}"
+
+
+@dataclass
+class MetricChart:
+    metric: Metric
+    series: Series
+    rows: list[dict[str, Any]]
+    spec: dict[str, Any]
+    sentences: list[str]
+    latest: float | None
+    goal_met: bool | None
+    warnings: list[str]
+    subtitle: str = ""
+    improving: bool = False
+    key: str = ""
+    strata: StrataChart | None = None
+
+    @property
+    def spec_id(self) -> str:
+        return f"spec-{self.key or self.metric.pk}"
+
+
+def team_series(team: Any, metrics: list[Metric], periods: list[ReportingPeriod]) -> list[Series]:
+    """Every metric's series for a team, from one query. Strata are summed into the total."""
+    values = Value.objects.filter(team=team, metric__in=metrics, period__in=periods)
+    return _series_from_values(_figures(values), metrics, periods)
+
+
+def collaborative_series(
+    teams: list[Any], metrics: list[Metric], periods: list[ReportingPeriod]
+) -> dict[int, list[Series]]:
+    """Every team's series, from one query: {team id: [series per metric]}."""
+    by_team: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    values = Value.objects.filter(team__in=teams, metric__in=metrics, period__in=periods)
+    for value in _figures(values):
+        by_team[value["team_id"]].append(value)
+    return {team.pk: _series_from_values(by_team[team.pk], metrics, periods) for team in teams}
+
+
+def _figures(values: QuerySet[Value]) -> QuerySet[Value, dict[str, Any]]:
+    """Plain rows with the figures as floats, read as such by the database.
+
+    Not model instances, nor Decimals: a collaborative dashboard reads thousands of figures,
+    and the engine computes in floats anyway.
+    """
+    return values.annotate(
+        num=Cast("numerator", FloatField()), den=Cast("denominator", FloatField())
+    ).values(
+        "team_id",
+        "metric_id",
+        "period_id",
+        "stratum_id",
+        # The group's name and place come in the same query, by a join.
+        "stratum__name",
+        "stratum__position",
+        "num",
+        "den",
+        "is_excluded",
+        "note",
+    )
+
+
+def _empty_slots(periods: list[ReportingPeriod]) -> list[list[Any]]:
+    return [[None, None, False, ""] for _ in periods]
+
+
+def _fill(slot: list[Any], value: dict[str, Any]) -> None:
+    slot[:] = [value["num"], value["den"], value["is_excluded"], value["note"]]
+
+
+def _series_of(metric: Metric, periods: list[ReportingPeriod], slots: list[list[Any]]) -> Series:
+    return Series(
+        metric,
+        periods,
+        [s[0] for s in slots],
+        [s[1] for s in slots],
+        [i for i, s in enumerate(slots) if s[2]],
+        {periods[i].starts_on: s[3] for i, s in enumerate(slots) if s[3]},
+    )
+
+
+def _series_from_values(
+    values: Any, metrics: list[Metric], periods: list[ReportingPeriod]
+) -> list[Series]:
+    index = {period.pk: i for i, period in enumerate(periods)}
+    totals: dict[int, list[list[Any]]] = {m.pk: _empty_slots(periods) for m in metrics}
+    by_strata: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    # {metric id: {(stratum id, name, position): slots}}
+    groups: dict[int, dict[tuple[int, str, int], list[list[Any]]]] = defaultdict(dict)
+    for value in values:
+        if value["period_id"] not in index:
+            continue
+        if value["stratum_id"] is None:
+            _fill(totals[value["metric_id"]][index[value["period_id"]]], value)
+        else:
+            by_strata[(value["metric_id"], value["period_id"])].append(value)
+            stratum = (value["stratum_id"], value["stratum__name"], value["stratum__position"])
+            slots = groups[value["metric_id"]].setdefault(stratum, _empty_slots(periods))
+            _fill(slots[index[value["period_id"]]], value)
+    for (metric_id, period_id), group in by_strata.items():
+        numerators = [v["num"] for v in group if v["num"] is not None]
+        denominators = [v["den"] for v in group if v["den"] is not None]
+        slot = totals[metric_id][index[period_id]]
+        slot[0] = sum(numerators) if numerators else None
+        slot[1] = sum(denominators) if denominators else None
+        slot[2] = any(v["is_excluded"] for v in group)
+        slot[3] = "; ".join(v["note"] for v in group if v["note"])
+    result = []
+    for metric in metrics:
+        series = _series_of(metric, periods, totals[metric.pk])
+        series.strata = sorted(
+            (
+                StratumSeries(stratum_id, name, position, _series_of(metric, periods, slots))
+                for (stratum_id, name, position), slots in groups[metric.pk].items()
+            ),
+            key=lambda group: group.order,
+        )
+        result.append(series)
+    return result
+
+
+def chart_for(
+    series: Series,
+    title: str | None = None,
+    height: int = 220,
+    key: str = "",
+    compact: bool = False,
+    rules: str = "anhoej",
+) -> MetricChart:
+    """Run the engine on a series and describe the result for the page and for files.
+
+    A compact chart (a small multiple) has no title of its own: its card names the team.
+    """
+    metric = series.metric
+    baseline = series.baseline_count
+    ys, ns = _engine_inputs(series)
+    result = qic(
+        [period.starts_on for period in series.periods],
+        ys,
+        ns,
+        chart="run" if rules == "ihi" else metric.chart,
+        freeze=_freeze(series),
+        exclude=series.excluded or None,
+        multiply=metric.multiplier if ns is not None else 1,
+    )
+    rows = chart_rows(result, series.notes)
+    for row, period in zip(rows, series.periods, strict=True):
+        row["label"] = period.label
+    chart_name = Metric.Chart.RUN.label if rules == "ihi" else metric.get_chart_display()
+    if rules == "nhs":
+        chart_name = gettext("XmR chart")
+    subtitle = f"{chart_name} · {RULES_LABELS.get(rules, RULES_LABELS['anhoej'])}"
+    if metric.stratification_id:
+        subtitle += " · " + gettext("total of the groups")
+    sentences: list[str] = []
+    improving = False
+    if rules == "ihi":
+        sentences, improving = _apply_ihi(rows, metric)
+    elif rules == "nhs":
+        sentences, improving = _apply_nhs(rows, metric, baseline)
+    elif series.has_data:
+        sentences = explain(result, direction=metric.direction, gettext=gettext, format_x=_month)
+        improving = shows_improvement(result, metric.direction)
+    if not series.has_data:
+        sentences = []
+    goal = float(metric.goal) if metric.goal is not None else None
+    spec = control_chart(
+        rows,
+        title="" if compact else (title or metric.name),
+        y_title=_y_title(metric),
+        goal=goal,
+        percent=metric.kind == Metric.Kind.PROPORTION,
+        subtitle=subtitle,
+        height=height,
+    )
+    latest = next((row["y"] for row in reversed(rows) if row["y"] is not None), None)
+    goal_met = None
+    if latest is not None and goal is not None:
+        goal_met = latest >= goal if metric.direction == Metric.Direction.UP else latest <= goal
+    return MetricChart(
+        metric,
+        series,
+        rows,
+        spec,
+        sentences,
+        latest,
+        goal_met,
+        result.warnings,
+        subtitle,
+        improving,
+        key,
+    )
+
+
+def _y_title(metric: Metric) -> str:
+    return metric.unit or ("%" if metric.kind == Metric.Kind.PROPORTION else "")
+
+
+def _engine_inputs(series: Series) -> tuple[list[float | None], list[float | None] | None]:
+    if not series.metric.has_denominator:
+        return series.numerators, None
+    return series.numerators, series.denominators
+
+
+def _freeze(series: Series) -> int | None:
+    """Limits are computed from the baseline periods when there are some, and later ones."""
+    baseline = series.baseline_count
+    return baseline if 0 < baseline < len(series.periods) else None
+
+
+# Charts qic_many computes for many series on one time axis (not X-bar and S).
+MANY_CHARTS = {"run", "i", "t", "p", "pp", "c", "u", "up", "g"}
+
+
+def improvement_flags(all_series: list[Series], rules: str) -> list[bool]:
+    """Which series show improvement, as ``chart_for(series).improving`` says, but fast.
+
+    A collaborative dashboard counts improving teams across every team and metric: with the
+    default Anhøj rules, the series of a metric go through the engine in one vectorised pass;
+    series with excluded points and the other rule sets take the one-chart path.
+    """
+    flags = [False] * len(all_series)
+    if not all_series:
+        return flags
+    metric = all_series[0].metric
+    fast = MANY_CHARTS if rules == "anhoej" else set()
+    together = (
+        [i for i, s in enumerate(all_series) if s.has_data and not s.excluded]
+        if metric.chart in fast
+        else []
+    )
+    for i, series in enumerate(all_series):
+        if series.has_data and i not in together:
+            flags[i] = chart_for(series, rules=rules).improving
+    if not together:
+        return flags
+    inputs = [_engine_inputs(all_series[i]) for i in together]
+    nan = float("nan")
+    ys = np.array([[nan if v is None else v for v in y] for y, _n in inputs])
+    ns = None
+    if metric.has_denominator:
+        ns = np.array([[nan if v is None else v for v in n or []] for _y, n in inputs])
+    many = qic_many(
+        ys,
+        ns,
+        chart=metric.chart,
+        freeze=_freeze(all_series[together[0]]),
+        multiply=metric.multiplier if ns is not None else 1,
+    )
+    good = 1 if metric.direction == Metric.Direction.UP else -1
+    with np.errstate(invalid="ignore"):
+        above = np.isfinite(many.ucl) & (many.y > many.ucl)
+    side = np.where(above, 1, -1)
+    sigma = (many.sigma_signal & many.include & ~many.baseline & (side == good)).any(axis=1)
+    long_run = many.runs_signal & (many.longest_run > many.longest_run_max)
+    for row, i in enumerate(together):
+        if sigma[row]:
+            flags[i] = True
+        elif long_run[row]:
+            # The last part is the whole series: dashboards do not split charts into parts.
+            longest = longest_segment(many.y[row], many.cl[row], many.include)
+            flags[i] = longest is not None and longest[2] == good
+    return flags
+
+
+def _plotted(rows: list[dict[str, Any]]) -> list[float | None]:
+    # Excluded points take no part in the rules.
+    return [row["y"] if row["include"] else None for row in rows]
+
+
+def _apply_ihi(rows: list[dict[str, Any]], metric: Metric) -> tuple[list[str], bool]:
+    """Judge a run chart by the IHI rules: shifts, trends, too few or too many runs."""
+    centre = next((row["cl"] for row in rows if row["cl"] is not None), None)
+    outcome = ihi_rules(_plotted(rows), cl=centre, direction=metric.direction)
+    unusual_runs = any(s.rule in ("too_few_runs", "too_many_runs") for s in outcome.signals)
+    for index, row in enumerate(rows):
+        row["signal"] = bool(outcome.shift_points[index] or outcome.trend_points[index])
+        row["runs_signal"] = unusual_runs
+    improving = any(s.assessment == "improvement" for s in outcome.signals)
+    if not any(row["y"] is not None for row in rows):
+        return [], False
+    return explain(outcome, gettext=gettext), improving
+
+
+def _apply_nhs(rows: list[dict[str, Any]], metric: Metric, baseline: int) -> tuple[list[str], bool]:
+    """Judge an XmR chart the NHS Making Data Count way, limits fixed on the baseline."""
+    goal = float(metric.goal) if metric.goal is not None else None
+    outcome = nhs_xmr(
+        _plotted(rows),
+        direction=metric.direction,
+        target=goal,
+        fix_after_n_points=baseline if baseline >= 12 else None,
+    )
+    for row, point in zip(rows, outcome.points, strict=True):
+        row.update(
+            cl=point["mean"],
+            lcl=point["lpl"],
+            ucl=point["upl"],
+            part=point["group"],
+            signal=point["special_cause"] and row["include"],
+            runs_signal=False,
+        )
+    improving = any(
+        p["point_type"].startswith("improvement")
+        for p, row in zip(outcome.points, rows, strict=True)
+        if not row["baseline"]
+    )
+    if not any(row["y"] is not None for row in rows):
+        return [], False
+    return explain(outcome, gettext=gettext), improving
+
+
+def shows_improvement(result: Any, direction: str) -> bool:
+    """Whether the current phase shows a signal on the good side after the baseline."""
+    good = 1 if direction == Metric.Direction.UP else -1
+    last = result.parts[-1] if result.parts else None
+    if (
+        last
+        and last["runs_signal"]
+        and last["longest_run"] is not None
+        and last["longest_run"] > last["longest_run_max"]
+        and last.get("longest_run_side") == good
+    ):
+        return True
+    for point in result.points:
+        if not point["sigma_signal"] or not point["include"] or point["baseline"]:
+            continue
+        side = 1 if point["ucl"] is not None and point["y"] > point["ucl"] else -1
+        if side == good:
+            return True
+    return False
+
+
+def _month(x: Any) -> str:
+    return date_format(x, "YEAR_MONTH_FORMAT") if hasattr(x, "year") else str(x)
+
+
+def plotted_figures(series: Series) -> list[float | None]:
+    """What a group's line shows, period by period: the percentage or rate, or the figure.
+
+    Excluded figures are left out, as they are from the roll-up.
+    """
+    metric = series.metric
+    figures: list[float | None] = []
+    pairs = zip(series.numerators, series.denominators, strict=True)
+    for i, (numerator, denominator) in enumerate(pairs):
+        if numerator is None or i in series.excluded:
+            figures.append(None)
+        elif not metric.has_denominator:
+            figures.append(numerator)
+        else:
+            figures.append(numerator / denominator * metric.multiplier if denominator else None)
+    return figures
+
+
+def strata_chart_for(
+    metric: Metric, periods: list[ReportingPeriod], strata: list[StratumSeries], key: str
+) -> StrataChart | None:
+    """The groups of a stratified metric side by side; None when there is nothing to draw."""
+    if not metric.stratification_id:
+        return None
+    names = [group.name for group in strata]
+    lines = [plotted_figures(group.series) for group in strata]
+    table = [
+        (period, [line[i] for line in lines])
+        for i, period in enumerate(periods)
+        if any(line[i] is not None for line in lines)
+    ]
+    if not table:
+        return None
+    rows = [
+        {"x": chart_date(period.starts_on), "label": period.label, "group": name, "y": value}
+        for period, values in table
+        for name, value in zip(names, values, strict=True)
+        if value is not None
+    ]
+    spec = strata_chart(
+        rows,
+        groups=names,
+        dates=[chart_date(period.starts_on) for period in periods],
+        y_title=_y_title(metric),
+        percent=metric.kind == Metric.Kind.PROPORTION,
+    )
+    return StrataChart(metric, names, table, spec, gap_sentence(metric, names, table), key)
+
+
+def gap_sentence(
+    metric: Metric, names: list[str], table: list[tuple[ReportingPeriod, list[float | None]]]
+) -> str:
+    """The gap between the highest and the lowest group in the latest period with two or more.
+
+    The figures are rounded as the page shows them first, so that the sentence adds up.
+    """
+    digits = 1 if metric.kind == Metric.Kind.PROPORTION else 2
+    compared = [row for row in table if sum(v is not None for v in row[1]) >= 2]
+    if not compared:
+        return ""
+    period, values = compared[-1]
+    reported = [
+        (name, round(v, digits)) for name, v in zip(names, values, strict=True) if v is not None
+    ]
+    highest = max(reported, key=lambda pair: pair[1])
+    lowest = min(reported, key=lambda pair: pair[1])
+    if highest[1] == lowest[1]:
+        return gettext("In %(period)s every group has the same figure: %(figure)s.") % {
+            "period": period.label,
+            "figure": figure(highest[1], metric),
+        }
+    gap = round(highest[1] - lowest[1], digits)
+    return gettext(
+        "In %(period)s the gap between the highest group (%(highest)s, %(high)s) and the "
+        "lowest (%(lowest)s, %(low)s) is %(gap)s."
+    ) % {
+        "period": period.label,
+        "highest": highest[0],
+        "high": figure(highest[1], metric),
+        "lowest": lowest[0],
+        "low": figure(lowest[1], metric),
+        "gap": _gap_text(gap, metric),
+    }
+
+
+def _gap_text(gap: float, metric: Metric) -> str:
+    if metric.kind != Metric.Kind.PROPORTION:
+        return figure(gap, metric)
+    shown = number_format(int(gap) if gap == int(gap) else gap)
+    # ngettext needs a whole number; a fraction takes the plural in English and Spanish.
+    count = int(gap) if gap == int(gap) else 2
+    return ngettext("%(gap)s percentage point", "%(gap)s percentage points", count) % {"gap": shown}
+
+
+def team_charts(team: Any) -> list[MetricChart]:
+    metrics = metrics_for(team)
+    periods = reportable_periods(team)
+    rules = team.collaborative.chart_rules
+    charts = []
+    for series in team_series(team, metrics, periods):
+        chart = chart_for(series, rules=rules)
+        chart.strata = strata_chart_for(
+            series.metric, periods, series.strata, str(series.metric.pk)
+        )
+        charts.append(chart)
+    return charts

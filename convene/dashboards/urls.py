@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path(
+        "c/<int:collaborative_id>/dashboard/",
+        views.collaborative_dashboard,
+        name="dashboard",
+    ),
+    path(
+        "c/<int:collaborative_id>/dashboard/metrics/<int:metric_id>/teams/",
+        views.dashboard_team_charts,
+        name="dashboard-teams",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/dashboard/",
+        views.team_dashboard,
+        name="team-dashboard",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/charts/<int:metric_id>.<str:fmt>",
+        views.team_chart_file,
+        name="team-chart-file",
+    ),
+]

@@ -1,0 +1,212 @@
+"""The dashboards: a team's charts, the collaborative's roll-up, and charts as files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+
+from convene.charts.render import to_png, to_svg
+from convene.collaboratives.access import Access, collaborative_for, team_for
+from convene.collaboratives.overview import labelled_teams
+from convene.measures.access import metric_for, metric_in
+from convene.measures.owed import reportable_periods
+from convene.reporting.progress import collaborative_progress, team_progress
+from convene.reporting.transfer import safe_cell
+
+from .cache import cached_body, page_key
+from .collaborative import metric_sections, reporting_table, reporting_trend, team_charts
+from .team import MetricChart, chart_for, team_series
+from .team import team_charts as charts_of_team
+
+
+def _dashboard_key(name: str, access: Access, *parts: Any) -> str:
+    """A cache key for a dashboard part: per data version, language, day and viewer."""
+    collaborative = access.collaborative
+    # What this person may see decides the page: which teams, under which labels.
+    seen = (
+        "all"
+        if access.sees_all_teams
+        else (sorted(access.team_ids), sorted(access.coached_team_ids), sorted(access.grants))
+    )
+    return page_key(
+        name,
+        collaborative.pk,
+        get_language(),
+        timezone.localdate(),
+        collaborative.sharing,
+        collaborative.chart_rules,
+        access.can("view_reporting_status"),
+        seen,
+        *parts,
+    )
+
+
+@login_required
+def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
+
+    def context() -> dict[str, Any]:
+        # The stratification names the by-group charts.
+        metrics = list(
+            collaborative.metrics.filter(team__isnull=True).select_related("stratification")
+        )
+        periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
+        teams = labelled_teams(access)
+        with_reporting = access.can("view_reporting_status")
+        return {
+            "collaborative": collaborative,
+            "access": access,
+            "sections": metric_sections(access, metrics, periods, teams),
+            "reporting": reporting_table(access, periods, teams) if with_reporting else [],
+            "reporting_trend": (
+                reporting_trend(access, periods, teams) if with_reporting else None
+            ),
+            "progress": collaborative_progress(collaborative, periods),
+        }
+
+    key = _dashboard_key("collaborative", access)
+    body = cached_body(request, key, "dashboards/_collaborative_dashboard_body.html", context)
+    return render(
+        request,
+        "dashboards/collaborative_dashboard.html",
+        {"collaborative": collaborative, "access": access, "body": body},
+    )
+
+
+@login_required
+def dashboard_team_charts(
+    request: HttpRequest, collaborative_id: int, metric_id: int
+) -> HttpResponse:
+    """One metric, team by team: loaded into the dashboard as it scrolls into view, or a page.
+
+    The dashboard does not carry every team's chart: with 30 teams and 5 metrics that is
+    150 charts the browser would draw before anyone scrolls to them.
+    """
+    metric, access = metric_for(request, collaborative_id, metric_id, "view_dashboard")
+    collaborative = access.collaborative
+
+    def charts() -> dict[str, Any]:
+        periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
+        return {
+            "collaborative": collaborative,
+            "metric": metric,
+            "charts": team_charts(access, metric, periods),
+        }
+
+    key = _dashboard_key("team-charts", access, metric.pk)
+    body = cached_body(request, key, "dashboards/_team_charts.html", charts)
+    context = {
+        "collaborative": collaborative,
+        "access": access,
+        "metric": metric,
+        "body": body,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "dashboards/_team_charts_fragment.html", context)
+    return render(request, "dashboards/team_charts.html", context)
+
+
+@login_required
+def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+
+    def context() -> dict[str, Any]:
+        return {
+            "collaborative": team.collaborative,
+            "team": team,
+            "charts": charts_of_team(team),
+            "progress": team_progress(team, reportable_periods(team)),
+        }
+
+    key = page_key("team", team.collaborative_id, team.pk, get_language(), timezone.localdate())
+    body = cached_body(request, key, "dashboards/_team_dashboard_body.html", context)
+    return render(
+        request,
+        "dashboards/team_dashboard.html",
+        {
+            "collaborative": team.collaborative,
+            "team": team,
+            "access": access,
+            "body": body,
+        },
+    )
+
+
+CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv"}
+
+
+@login_required
+def team_chart_file(
+    request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int, fmt: str
+) -> HttpResponse:
+    """One chart of the team dashboard as a file: SVG or PNG from the same specification the
+    page draws, or its data as CSV."""
+    team, _access = team_for(request, collaborative_id, team_id, "view_team_data")
+    if fmt not in CHART_FORMATS:
+        raise Http404
+    metric = metric_in(team, metric_id)
+    series = team_series(team, [metric], reportable_periods(team))[0]
+    chart = chart_for(
+        series, title=f"{metric.name} · {team.name}", rules=team.collaborative.chart_rules
+    )
+    slug = slugify(f"{team.name}-{metric.short_name}") or "chart"
+    if fmt == "csv":
+        body = _chart_csv(chart)
+    elif fmt == "svg":
+        body = to_svg(chart.spec)
+    else:
+        body = to_png(chart.spec)
+    response = HttpResponse(body, content_type=CHART_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+    return response
+
+
+def _chart_csv(chart: MetricChart) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "period",
+            "numerator",
+            "denominator",
+            "value",
+            "centre",
+            "lower_limit",
+            "upper_limit",
+            "baseline",
+            "excluded",
+            "special_cause",
+            "note",
+        ]
+    )
+    series = chart.series
+    for index, row in enumerate(chart.rows):
+        writer.writerow(
+            [
+                row["x"][:10],  # the period's first day; the chart's local-midnight time aside
+                _csv_number(series.numerators[index], digits=15),
+                _csv_number(series.denominators[index], digits=15),
+                _csv_number(row["y"]),
+                _csv_number(row["cl"]),
+                _csv_number(row["lcl"]),
+                _csv_number(row["ucl"]),
+                "yes" if row["baseline"] else "",
+                "" if row["include"] else "yes",
+                "yes" if row["signal"] else "",
+                safe_cell(row["note"]),
+            ]
+        )
+    return out.getvalue()
+
+
+def _csv_number(number: float | None, digits: int = 6) -> str:
+    """Computed values to 6 significant digits; figures as entered (``digits=15``)."""
+    return "" if number is None else f"{number:.{digits}g}"

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    name = "convene.reporting"
+    verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from convene.lib import dataversion
+
+        from .models import ProgressScore, Report, Value
+
+        dataversion.watch(ProgressScore, Report, Value)

@@ -1,0 +1,521 @@
+"""Figures in and out of spreadsheets: a team's XLSX template, uploads, and host exports.
+
+An upload is all or nothing: every row is checked first, and if any row is wrong the
+report lists each one with its reason and nothing is stored. Uploading the same file again
+changes nothing, because unchanged figures are left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from convene.collaboratives.audit import record
+from convene.lib.dataversion import bump
+from convene.measures.entry import check_entry
+from convene.measures.models import Metric, ReportingPeriod, Stratum
+from convene.measures.owed import metrics_for, reportable_periods, strata_of
+
+from .models import ProgressScore, Report, Value, ValueRevision
+
+COLUMNS = [
+    "metric",
+    "period",
+    "stratum",
+    "numerator",
+    "denominator",
+    "note",
+    "excluded",
+    "exclusion_reason",
+]
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+YES = {"yes", "y", "true", "1", "x", "sí", "si"}
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+
+class UploadError(Exception):
+    """The file itself cannot be read (wrong type, too large, not UTF-8…)."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def period_code(period: ReportingPeriod) -> str:
+    """How files name a period: 2026-03 for a month, 2026-03-02 (its Monday) for a week."""
+    if (period.ends_on - period.starts_on).days > 7:
+        return period.starts_on.strftime("%Y-%m")
+    return period.starts_on.isoformat()
+
+
+def read_rows(name: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: text}) for each row of an XLSX or CSV file."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise UploadError(_("The file is larger than 5 MB."))
+    lowered = name.lower()
+    if lowered.endswith(".xlsx"):
+        if not content.startswith(b"PK\x03\x04"):
+            raise UploadError(_("This is not an Excel (.xlsx) file."))
+        yield from _xlsx_rows(content)
+    elif lowered.endswith(".csv"):
+        yield from _csv_rows(content)
+    else:
+        raise UploadError(_("Upload an .xlsx or .csv file."))
+
+
+def _header(cells: Iterable[Any]) -> list[str]:
+    return [str(cell or "").strip().lower().replace(" ", "_") for cell in cells]
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in ("metric", "period", "numerator") if c not in header]
+    if missing:
+        raise UploadError(
+            _("The first row must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UploadError(_("This Excel file cannot be read.")) from exc
+    sheet = book["Figures"] if "Figures" in book.sheetnames else book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = _header(next(rows, []))
+    _check_header(header)
+    for line, cells in enumerate(rows, start=2):
+        yield (
+            line,
+            {
+                column: _cell_text(cells[i]) if i < len(cells) else ""
+                for i, column in enumerate(header)
+                if column
+            },
+        )
+    book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        # A spreadsheet turns "2026-03" into the 1st of March; both name the month.
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadError(_("Save the CSV file as UTF-8.")) from exc
+    reader = csv.reader(io.StringIO(text))
+    header = _header(next(reader, []))
+    _check_header(header)
+    for line, cells in enumerate(reader, start=2):
+        yield (
+            line,
+            {
+                column: cells[i].strip() if i < len(cells) else ""
+                for i, column in enumerate(header)
+                if column
+            },
+        )
+
+
+# ---------------------------------------------------------------- checking and storing
+
+
+@dataclass
+class _Planned:
+    metric: Metric
+    period: ReportingPeriod
+    stratum: Stratum | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    note: str
+    excluded: bool
+    reason: str
+
+
+def import_figures(team: Any, rows: Iterable[tuple[int, dict[str, str]]], by: Any) -> ImportResult:
+    """Check every row, then store all of them in one transaction, or none."""
+    result = ImportResult()
+    metrics = {m.short_name.lower(): m for m in metrics_for(team)}
+    periods: dict[str, ReportingPeriod] = {}
+    for period in reportable_periods(team):
+        periods[period_code(period)] = period
+        periods[period.starts_on.isoformat()] = period  # a month may be named by its first day
+    strata = {
+        stratification_id: {stratum.name.lower(): stratum for stratum in group}
+        for stratification_id, group in strata_of(list(metrics.values())).items()
+    }
+    locked = set(
+        Report.objects.filter(team=team, status=Report.Status.SUBMITTED).values_list(
+            "period_id", flat=True
+        )
+    )
+    planned: dict[tuple[int, int, int | None], tuple[int, _Planned]] = {}
+    for line, row in rows:
+        if not any(row.values()):
+            continue
+        item = _check_row(line, row, metrics, periods, strata, locked, result)
+        if item is None:
+            continue
+        key = (item.metric.pk, item.period.pk, item.stratum.pk if item.stratum else None)
+        if key in planned:
+            result.errors.append(
+                RowError(
+                    line, _("The same figure is also on row %(row)s.") % {"row": planned[key][0]}
+                )
+            )
+            continue
+        planned[key] = (line, item)
+    if result.errors:
+        return result
+    _store(team, [item for _line, item in planned.values()], by, result)
+    return result
+
+
+def _check_row(
+    line: int,
+    row: dict[str, str],
+    metrics: dict[str, Metric],
+    periods: dict[str, ReportingPeriod],
+    strata: dict[int, dict[str, Stratum]],
+    locked: set[int],
+    result: ImportResult,
+) -> _Planned | None:
+    def fail(message: str) -> None:
+        result.errors.append(RowError(line, message))
+
+    metric = metrics.get(row.get("metric", "").lower())
+    if metric is None:
+        fail(_("Unknown metric “%(name)s”.") % {"name": row.get("metric", "")})
+        return None
+    period = periods.get(row.get("period", "").strip())
+    if period is None:
+        fail(
+            _(
+                "Unknown or future period “%(period)s”: write a month as YYYY-MM, a week as "
+                "the date it starts, YYYY-MM-DD."
+            )
+            % {"period": row.get("period", "")}
+        )
+        return None
+    if period.pk in locked:
+        fail(_("%(period)s is submitted and locked.") % {"period": period.label})
+        return None
+    stratum_name = row.get("stratum", "").lower()
+    stratum = None
+    if metric.stratification_id:
+        stratum = strata.get(metric.stratification_id, {}).get(stratum_name)
+        if stratum is None:
+            fail(
+                _("%(metric)s is reported by group: name one of its groups in “stratum”.")
+                % {"metric": metric.short_name}
+            )
+            return None
+    elif stratum_name:
+        fail(_("%(metric)s is not reported by group.") % {"metric": metric.short_name})
+        return None
+    numerator, denominator = row.get("numerator", ""), row.get("denominator", "")
+    if not numerator and not denominator:
+        result.skipped += 1  # an empty template row: nothing to store, nothing cleared
+        return None
+    check = check_entry(metric, numerator, denominator if metric.has_denominator else None, [])
+    if check.errors:
+        fail(" ".join(check.errors))
+        return None
+    excluded = row.get("excluded", "").lower() in YES
+    reason = row.get("exclusion_reason", "")[:300]
+    if excluded and not reason:
+        fail(_("Say why the value is excluded."))
+        return None
+    return _Planned(
+        metric,
+        period,
+        stratum,
+        check.numerator,
+        check.denominator,
+        row.get("note", "")[:300],
+        excluded,
+        reason if excluded else "",
+    )
+
+
+@transaction.atomic
+def _store(team: Any, items: list[_Planned], by: Any, result: ImportResult) -> None:
+    existing = {
+        (v.metric_id, v.period_id, v.stratum_id): v
+        for v in Value.objects.select_for_update().filter(team=team)
+    }
+    now = timezone.now()
+    new, changed, revisions = [], [], []
+    for item in items:
+        key = (item.metric.pk, item.period.pk, item.stratum.pk if item.stratum else None)
+        fields = {
+            "numerator": item.numerator,
+            "denominator": item.denominator,
+            "note": item.note,
+            "is_excluded": item.excluded,
+            "exclusion_reason": item.reason,
+        }
+        value = existing.get(key)
+        if value is None:
+            new.append(
+                Value(
+                    team=team,
+                    metric=item.metric,
+                    period=item.period,
+                    stratum=item.stratum,
+                    updated_by=by,
+                    updated_at=now,
+                    **fields,
+                )
+            )
+        elif any(getattr(value, k) != v for k, v in fields.items()):
+            revisions.append(value.as_revision(by, _("uploaded file"), at=now))
+            for k, v in fields.items():
+                setattr(value, k, v)
+            value.updated_by, value.updated_at, value.version = by, now, value.version + 1
+            changed.append(value)
+        else:
+            result.unchanged += 1
+    Value.objects.bulk_create(new, batch_size=2000)
+    ValueRevision.objects.bulk_create(revisions, batch_size=2000)
+    Value.objects.bulk_update(
+        changed,
+        [
+            "numerator",
+            "denominator",
+            "note",
+            "is_excluded",
+            "exclusion_reason",
+            "updated_by",
+            "updated_at",
+            "version",
+        ],
+        batch_size=2000,
+    )
+    result.created, result.changed = len(new), len(changed)
+    if new or changed:
+        # Bulk writes send no signals; bump once the rows are committed.
+        transaction.on_commit(lambda: bump(team.collaborative_id))
+        # One event for the whole file: the revisions hold every figure's before and after.
+        record(team, "update", None, {"import": {"created": len(new), "changed": len(changed)}})
+
+
+# ---------------------------------------------------------------- writing
+
+
+def template_rows(team: Any) -> list[list[Any]]:
+    """One row per reportable period, metric and group, filled with what is stored."""
+    metrics = metrics_for(team)
+    periods = reportable_periods(team)
+    values = {(v.metric_id, v.period_id, v.stratum_id): v for v in Value.objects.filter(team=team)}
+    strata = strata_of(metrics)
+    rows = []
+    for period in periods:
+        for metric in metrics:
+            groups: list[Stratum | None] = list(strata.get(metric.stratification_id or 0, []))
+            for stratum in groups or [None]:
+                value = values.get((metric.pk, period.pk, stratum.pk if stratum else None))
+                rows.append(
+                    [
+                        metric.short_name,
+                        period_code(period),
+                        stratum.name if stratum else "",
+                        _number(value.numerator) if value else None,
+                        _number(value.denominator) if value else None,
+                        value.note if value else "",
+                        "yes" if value and value.is_excluded else "",
+                        value.exclusion_reason if value else "",
+                    ]
+                )
+    return rows
+
+
+def _number(number: Decimal | None) -> int | float | None:
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+DEFINITION_FIELDS = [
+    "short_name",
+    "name",
+    "kind",
+    "direction",
+    "goal",
+    "conceptual_definition",
+    "operational_definition",
+    "numerator",
+    "denominator",
+    "inclusions",
+    "exclusions",
+    "data_source",
+    "sampling",
+]
+
+
+def team_template(team: Any) -> bytes:
+    """The XLSX a team fills in: its figures on one sheet, the definitions on the next."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Figures"
+    sheet.append(COLUMNS)
+    for row in template_rows(team):
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGH", [18, 10, 14, 12, 12, 30, 10, 30], strict=True):
+        sheet.column_dimensions[column].width = width
+    definitions = book.create_sheet("Definitions")
+    definitions.append([*DEFINITION_FIELDS, "team_own"])
+    for metric in metrics_for(team):
+        definition = [_plain(getattr(metric, name)) for name in DEFINITION_FIELDS]
+        definitions.append([*definition, "yes" if metric.team_id else ""])
+    for cell in definitions[1]:
+        cell.font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return safe_cell(value) if isinstance(value, str) else value
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet will show, not run: cells starting with = + - @ are formulas."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+EXPORT_COLUMNS = [
+    "team",
+    "organisation",
+    *COLUMNS,  # as teams upload them
+    "entered_by",
+    "entered_at",
+    "team_own",  # "yes" for a metric of the team's own, not one of the shared metrics
+]
+
+
+def export_rows(collaborative: Any) -> Iterator[list[Any]]:
+    values = (
+        Value.objects.filter(metric__collaborative=collaborative, team__deleted_at__isnull=True)
+        .select_related("team__organisation", "metric", "period", "stratum", "updated_by")
+        .order_by("team__name", "metric__position", "period__starts_on", "stratum__position")
+    )
+    for value in values.iterator(chunk_size=2000):
+        yield [
+            safe_cell(value.team.name),
+            safe_cell(value.team.organisation.name),
+            value.metric.short_name,
+            period_code(value.period),
+            value.stratum.name if value.stratum else "",
+            _number(value.numerator),
+            _number(value.denominator),
+            safe_cell(value.note),
+            "yes" if value.is_excluded else "",
+            safe_cell(value.exclusion_reason),
+            value.updated_by.email if value.updated_by else "",
+            value.updated_at.isoformat(timespec="seconds"),
+            "yes" if value.metric.team_id else "",
+        ]
+
+
+PROGRESS_COLUMNS = [
+    "team",
+    "period",
+    "rater",  # "team" for the team's own rating, "coach" for its coach's
+    "score",
+    "step_name",
+    "note",
+    "scored_by",
+    "scored_at",
+]
+
+
+def progress_rows(collaborative: Any) -> Iterator[list[Any]]:
+    scores = (
+        ProgressScore.objects.filter(
+            team__collaborative=collaborative, team__deleted_at__isnull=True
+        )
+        .select_related("team", "period", "scored_by")
+        .order_by("team__name", "period__starts_on", "rater")
+    )
+    for score in scores.iterator(chunk_size=2000):
+        yield [
+            safe_cell(score.team.name),
+            period_code(score.period),
+            score.rater,
+            _number(score.score),
+            ProgressScore.name_of(score.score),
+            safe_cell(score.note),
+            safe_cell(score.scored_by.email) if score.scored_by else "",
+            score.scored_at.isoformat(timespec="seconds"),
+        ]
+
+
+def export_csv(collaborative: Any) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(export_rows(collaborative))
+    return out.getvalue()
+
+
+def export_xlsx(collaborative: Any) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Figures")
+    sheet.append(EXPORT_COLUMNS)
+    for row in export_rows(collaborative):
+        sheet.append(row)
+    progress = book.create_sheet("Progress scores")
+    progress.append(PROGRESS_COLUMNS)
+    for row in progress_rows(collaborative):
+        progress.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

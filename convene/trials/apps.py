@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrialsConfig(AppConfig):
+    name = "convene.trials"
+    verbose_name = _("Trial runs")

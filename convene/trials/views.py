@@ -1,0 +1,219 @@
+"""Pages of the trial run: the team's five records, the host's review, and the list of teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from convene.collaboratives.access import Access, collaborative_for, team_for
+from convene.collaboratives.overview import labelled_teams
+from convene.lib import emails
+from convene.measures.models import ReportingSchedule
+
+from .models import TrialReview, TrialRun
+from .trial import (
+    Conflict,
+    ReviewForm,
+    TrialForm,
+    answer_table,
+    review_trial,
+    save_trial,
+    summaries,
+    trial_metrics,
+    trial_of,
+    trial_rule,
+)
+
+
+def _conflict_message() -> str:
+    return _(
+        "Someone else saved this trial run while you were working on it. Their version is "
+        "shown with your changes kept in the form: check it, then save again."
+    )
+
+
+@login_required
+def team_trial(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    """The team's trial run: a form while it is the team's to change, the records otherwise."""
+    team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    trial = trial_of(team)
+    rule = trial_rule(team)
+    metrics = trial_metrics(team)
+    can_edit = (
+        access.can("enter_team_data", team)
+        and trial.is_editable
+        and rule != ReportingSchedule.TrialRule.OFF
+        and bool(metrics)
+    )
+    form = TrialForm(metrics=metrics, trial=trial) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        submitting = request.POST.get("action") == "submit"
+        form = TrialForm(request.POST, metrics=metrics, trial=trial, submitting=submitting)
+        if form.is_valid():
+            try:
+                trial = save_trial(trial, form, request.user, submit=submitting)
+            except Conflict:
+                trial = trial_of(team)
+                form = _refreshed(request, metrics, trial)
+            else:
+                if submitting:
+                    transaction.on_commit(lambda: emails.trial_submitted(request, trial))
+                    messages.success(
+                        request, _("Trial run sent. A host will review it and tell your team.")
+                    )
+                else:
+                    messages.success(request, _("Trial run saved as a draft."))
+                return redirect("trials:trial", collaborative_id, team_id)
+        else:
+            messages.error(request, _("Nothing was saved: please correct the marked answers."))
+        status = 400
+    return _render(request, team, access, trial, rule, metrics, form, None, status)
+
+
+def _refreshed(request: HttpRequest, metrics: list[Any], trial: TrialRun) -> TrialForm | None:
+    if not trial.is_editable:
+        messages.error(
+            request,
+            _("The trial run was sent or reviewed meanwhile, so it can no longer be changed."),
+        )
+        return None
+    data = request.POST.copy()
+    data["version"] = str(trial.version)
+    form = TrialForm(data, metrics=metrics, trial=trial)
+    form.is_valid()
+    form.add_error(None, _conflict_message())
+    return form
+
+
+def _render(
+    request: HttpRequest,
+    team: Any,
+    access: Access,
+    trial: TrialRun,
+    rule: str,
+    metrics: list[Any],
+    form: TrialForm | None,
+    review_form: ReviewForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    may_review = (
+        not trial.is_done
+        and rule != ReportingSchedule.TrialRule.OFF
+        and access.can("review_trial_run")
+    )
+    if may_review and review_form is None:
+        review_form = ReviewForm(initial={"version": trial.version}, trial=trial)
+    shown = bool(trial.pk) and form is None
+    return render(
+        request,
+        "trials/trial_run.html",
+        {
+            "collaborative": team.collaborative,
+            "team": team,
+            "access": access,
+            "trial": trial,
+            "rule": rule,
+            "required": rule == ReportingSchedule.TrialRule.REQUIRED,
+            "metrics": metrics,
+            "form": form,
+            "rows": form.rows() if form is not None else [],
+            "table": answer_table(trial, metrics) if shown else [],
+            "summaries": summaries(trial, metrics) if shown else [],
+            "reviews": _reviews(trial),
+            "review_form": review_form if may_review else None,
+        },
+        status=status,
+    )
+
+
+def _reviews(trial: TrialRun) -> Any:
+    if not trial.pk:
+        return TrialReview.objects.none()
+    return trial.reviews.select_related("reviewed_by")
+
+
+@require_POST
+@login_required
+def review_trial_run(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "review_trial_run")
+    # A team that never started its trial can still be excused from it.
+    trial = trial_of(team)
+    form = ReviewForm(request.POST, trial=trial)
+    if form.is_valid():
+        try:
+            if not trial.pk:
+                trial, _created = TrialRun.objects.get_or_create(team=team)
+            review = review_trial(trial, form, request.user, trial_metrics(team))
+        except Conflict:
+            messages.error(
+                request,
+                _(
+                    "The trial run changed since you opened it (the team edited it, or another "
+                    "host decided). Read it again before deciding."
+                ),
+            )
+            return redirect("trials:trial", collaborative_id, team_id)
+        transaction.on_commit(lambda: emails.trial_reviewed(request, review.trial, review))
+        messages.success(request, _("Decision saved. The team's leads were told by e-mail."))
+        return redirect("trials:trials", collaborative_id)
+    rule = trial_rule(team)
+    metrics = trial_metrics(team)
+    return _render(request, team, access, trial, rule, metrics, None, form, status=400)
+
+
+@login_required
+def trial_runs(request: HttpRequest, collaborative_id: int) -> HttpResponse:
+    """Every team's trial run, those awaiting review first."""
+    collaborative, access = collaborative_for(request, collaborative_id, "view_reporting_status")
+    schedule = ReportingSchedule.objects.filter(collaborative=collaborative).first()
+    teams = labelled_teams(access)
+    trials = {
+        t.team_id: t
+        for t in TrialRun.objects.filter(team__collaborative=collaborative).select_related(
+            "submitted_by"
+        )
+    }
+    order = {
+        TrialRun.Status.SUBMITTED: 0,
+        TrialRun.Status.RETURNED: 1,
+        TrialRun.Status.DRAFT: 2,
+        None: 3,
+        TrialRun.Status.ACCEPTED: 4,
+        TrialRun.Status.EXCUSED: 5,
+    }
+    rows = [
+        {
+            "team": team,
+            "trial": trials.get(team.pk),
+            "can_open": access.can("view_team_data", team),
+        }
+        for team in teams
+    ]
+    rows.sort(key=lambda row: order[row["trial"].status if row["trial"] else None])
+    counts = {
+        "waiting": sum(1 for r in rows if r["trial"] and r["trial"].status == "submitted"),
+        "done": sum(1 for r in rows if r["trial"] and r["trial"].is_done),
+        "teams": len(rows),
+    }
+    return render(
+        request,
+        "trials/trial_runs.html",
+        {
+            "collaborative": collaborative,
+            "access": access,
+            "rule": schedule.trial_run if schedule else ReportingSchedule.TrialRule.OFFERED,
+            "rows": rows,
+            "counts": counts,
+        },
+    )
