@@ -113,7 +113,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
-        # Settings that hold up when several processes write: see ../shared/STACK.md.
+        # Several worker processes write to one file: WAL lets reads go on during a write,
+        # busy_timeout waits up to 5 s for a lock instead of failing at once, and IMMEDIATE
+        # takes the write lock when a transaction starts, not halfway through it.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
         ),

@@ -94,12 +94,7 @@ def save_cell(
         state, message = "error", _("This period is submitted and locked.")
     else:
         check = check_entry(metric, numerator, denominator, history_of(team, metric, period))
-        waiting = metric.has_denominator and (bool(numerator) != bool(denominator))
-        if (
-            check.errors
-            and waiting
-            and not any(e for e in check.errors if "numerator and" not in e)
-        ):
+        if check.incomplete:
             state = "waiting"
         elif check.errors:
             state, message = "error", " ".join(check.errors)

@@ -110,6 +110,18 @@ def test_half_a_proportion_waits_for_the_other_figure(client, world, measures):
     assert not Value.objects.exists()
 
 
+def test_half_a_proportion_waits_in_spanish_too(client, world, measures):
+    bp, _falls = measures
+    world.data_lead.language = "es"
+    world.data_lead.save(update_fields=["language"])
+    client.force_login(world.data_lead)
+    response = _cell(client, world, bp, 3, numerator="40", denominator="")
+    body = response.content.decode()
+    assert "Agregue ambas cifras para guardar." in body
+    assert "Ingrese tanto el numerador" not in body
+    assert not Value.objects.exists()
+
+
 def test_a_figure_far_from_the_teams_history_asks_for_confirmation(client, world, measures):
     bp, _falls = measures
     client.force_login(world.data_lead)

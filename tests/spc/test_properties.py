@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from convene.spc import anhoej_thresholds, qic
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "spc-reference"
+REF = Path(__file__).resolve().parent / "reference"
 
 values = st.lists(
     st.floats(min_value=-1e3, max_value=1e3, allow_nan=False).map(lambda v: round(v, 2)),
@@ -79,7 +79,6 @@ def test_runs_statistics_are_consistent(y: list[float]) -> None:
         assert part["longest_run"] is None and not part["runs_signal"]
 
 
-@pytest.mark.skipif(not REF.is_dir(), reason="reference data not found")
 def test_thresholds_match_table_for_every_n() -> None:
     with (REF / "anhoej_thresholds.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))

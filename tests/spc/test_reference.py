@@ -12,9 +12,9 @@ import pytest
 
 from convene.spc import qic
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "spc-reference"
-
-pytestmark = pytest.mark.skipif(not REF.is_dir(), reason=f"reference data not found at {REF}")
+# The cases and qicharts2's answers, kept beside this file (see reference/README.md). A missing
+# file is an error, never a reason to skip.
+REF = Path(__file__).resolve().parent / "reference"
 
 REL = 1e-9
 ABS = 1e-12
@@ -92,7 +92,7 @@ def _run_case(case: str, chart: str, kw: dict[str, Any]) -> dict[str, Any]:
     return results
 
 
-MANIFEST = _read(REF / "manifest.csv") if REF.is_dir() else []
+MANIFEST = _read(REF / "manifest.csv")
 CASES = [
     pytest.param(
         m["case"],
@@ -105,6 +105,21 @@ CASES = [
     )
     for m in MANIFEST
 ]
+
+
+def test_every_case_has_its_files() -> None:
+    """An emptied manifest or a lost file fails here rather than leaving fewer cases to run."""
+    assert len(MANIFEST) >= 50
+    for m in MANIFEST:
+        if "bestbox" in m["args"]:
+            continue  # skipped above, so its files are not kept
+        for path in (
+            REF / "cases" / f"{m['case']}.csv",
+            REF / "expected" / f"{m['case']}_points.csv",
+            REF / "expected" / f"{m['case']}_summary.csv",
+        ):
+            assert path.is_file(), f"missing reference file {path.relative_to(REF)}"
+
 
 POINT_FLOATS = {"y": "y", "cl": "cl", "lcl": "lcl", "ucl": "ucl", "lcl.95": "lcl_95"}
 POINT_FLOATS |= {"ucl.95": "ucl_95", "n": "n", "y.sum": "y_sum", "y.mean": "y_mean"}
@@ -257,7 +272,11 @@ def _published(example: str) -> dict[str, Any]:
     }
 
 
-PUBLISHED = _read(REF / "published" / "published_expected_summary.csv") if REF.is_dir() else []
+PUBLISHED = _read(REF / "published" / "published_expected_summary.csv")
+
+
+def test_every_published_example_is_kept() -> None:
+    assert len({w["example"] for w in PUBLISHED}) == 12
 
 
 @pytest.mark.parametrize(
