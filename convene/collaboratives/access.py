@@ -15,12 +15,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 
+from . import restore
 from .models import (
+    CharterDecision,
     CoachAssignment,
     Collaborative,
     CollaborativeMembership,
     CollaborativeRole,
+    Invitation,
     Organisation,
+    PeerGroup,
     Team,
     TeamMembership,
     TeamRole,
@@ -270,6 +274,54 @@ def team_for(
     team.collaborative = collaborative
     _require(access, action, team)
     return team, access
+
+
+# Objects inside a collaborative or team that a view has already looked up (and so checked):
+# each answers 404 when the object is not there.
+
+
+def _one(queryset: Any, **filters: Any) -> Any:
+    found = queryset.filter(**filters).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def decision_in(collaborative: Collaborative, decision_id: int) -> CharterDecision:
+    return _one(CharterDecision.objects, pk=decision_id, collaborative=collaborative)
+
+
+def invitation_in(collaborative: Collaborative, invitation_id: int) -> Invitation:
+    return _one(Invitation.objects, pk=invitation_id, collaborative=collaborative)
+
+
+def role_in(collaborative: Collaborative, membership_id: int) -> CollaborativeMembership:
+    """A person's current role in the collaborative."""
+    current = CollaborativeMembership.objects.current()
+    return _one(current, pk=membership_id, collaborative=collaborative)
+
+
+def team_membership_in(team: Team, membership_id: int, current: bool = True) -> TeamMembership:
+    """A place on the team: a current one, or with ``current=False`` any, ended ones too."""
+    memberships = TeamMembership.objects.current() if current else TeamMembership.objects
+    return _one(memberships, pk=membership_id, team=team)
+
+
+def coach_assignment_in(team: Team, assignment_id: int) -> CoachAssignment:
+    return _one(CoachAssignment.objects.current(), pk=assignment_id, team=team)
+
+
+def group_in(collaborative: Collaborative, group_id: int) -> PeerGroup:
+    return _one(PeerGroup.objects, pk=group_id, collaborative=collaborative)
+
+
+def deleted_item_in(collaborative: Collaborative, kind: str, item_id: int) -> Any:
+    """A soft-deleted object of a kind the apps registered for restoring (``restore.py``)."""
+    registered = restore.lookup(kind)
+    if registered is None:
+        raise PermissionDenied
+    model, path = registered
+    return _one(model.all_objects, pk=item_id, deleted_at__isnull=False, **{path: collaborative})
 
 
 def organisation_for(request: HttpRequest, organisation_id: int) -> Organisation:

@@ -11,14 +11,14 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convene.accounts.forms import SignUpForm
 from convene.accounts.models import User
 from convene.lib import emails
-from convene.lib.versioning import refreshed_form
+from convene.lib.versioning import fresh_copy, refreshed_form
 
 from . import access as acl
 from . import restore
@@ -38,13 +38,10 @@ from .forms import (
 )
 from .models import (
     AuditEvent,
-    CharterDecision,
-    CoachAssignment,
     Collaborative,
     CollaborativeMembership,
     CollaborativeRole,
     Invitation,
-    PeerGroup,
     Team,
     TeamMembership,
 )
@@ -167,7 +164,7 @@ def _versioned_edit(
             return redirect(next_page, collaborative.pk)
         # Someone saved in between: show their values beside what this person typed.
         conflict = True
-        current = Collaborative.objects.get(pk=collaborative.pk)
+        current = fresh_copy(collaborative)
         form = refreshed_form(
             form_class,
             request.POST,
@@ -268,7 +265,7 @@ def add_decision(request: HttpRequest, collaborative_id: int) -> HttpResponse:
 @login_required
 def delete_decision(request: HttpRequest, collaborative_id: int, decision_id: int) -> HttpResponse:
     collaborative, _access = collaborative_for(request, collaborative_id, "edit_charter")
-    decision = get_object_or_404(CharterDecision, pk=decision_id, collaborative=collaborative)
+    decision = acl.decision_in(collaborative, decision_id)
     decision.soft_delete(request.user)
     messages.success(request, _("Decision removed. A host admin can restore it."))
     return redirect("collaboratives:charter", collaborative.pk)
@@ -336,10 +333,6 @@ def invite(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     return redirect("collaboratives:people", collaborative.pk)
 
 
-def _invitation_in(collaborative: Collaborative, invitation_id: int) -> Invitation:
-    return get_object_or_404(Invitation, pk=invitation_id, collaborative=collaborative)
-
-
 def _back_to_invitation_page(invitation: Invitation) -> HttpResponse:
     if invitation.team_id:
         return redirect("collaboratives:team", invitation.collaborative_id, invitation.team_id)
@@ -352,7 +345,7 @@ def revoke_invitation(
     request: HttpRequest, collaborative_id: int, invitation_id: int
 ) -> HttpResponse:
     collaborative, _access = collaborative_for(request, collaborative_id, "manage_people")
-    invitation = _invitation_in(collaborative, invitation_id)
+    invitation = acl.invitation_in(collaborative, invitation_id)
     if invitation.status == "pending":
         invitation.revoke()
         messages.success(request, _("Invitation withdrawn."))
@@ -365,7 +358,7 @@ def resend_invitation(
     request: HttpRequest, collaborative_id: int, invitation_id: int
 ) -> HttpResponse:
     collaborative, _access = collaborative_for(request, collaborative_id, "manage_people")
-    old = _invitation_in(collaborative, invitation_id)
+    old = acl.invitation_in(collaborative, invitation_id)
     if old.status == "accepted":
         messages.error(request, _("That invitation has been accepted already."))
         return _back_to_invitation_page(old)
@@ -389,9 +382,7 @@ def resend_invitation(
 @login_required
 def end_role(request: HttpRequest, collaborative_id: int, membership_id: int) -> HttpResponse:
     collaborative, _access = collaborative_for(request, collaborative_id, "manage_people")
-    membership = get_object_or_404(
-        CollaborativeMembership.objects.current(), pk=membership_id, collaborative=collaborative
-    )
+    membership = acl.role_in(collaborative, membership_id)
     is_last_host = (
         membership.role == CollaborativeRole.HOST_ADMIN
         and collaborative.memberships.current().filter(role=CollaborativeRole.HOST_ADMIN).count()
@@ -512,17 +503,13 @@ def invite_to_team(request: HttpRequest, collaborative_id: int, team_id: int) ->
     return redirect("collaboratives:team", collaborative_id, team.pk)
 
 
-def _team_membership(team: Team, membership_id: int) -> TeamMembership:
-    return get_object_or_404(TeamMembership.objects.current(), pk=membership_id, team=team)
-
-
 @require_POST
 @login_required
 def end_team_membership(
     request: HttpRequest, collaborative_id: int, team_id: int, membership_id: int
 ) -> HttpResponse:
     team, _access = team_for(request, collaborative_id, team_id, "manage_team")
-    membership = _team_membership(team, membership_id)
+    membership = acl.team_membership_in(team, membership_id)
     membership.end()
     messages.success(
         request,
@@ -538,7 +525,7 @@ def change_team_role(
     request: HttpRequest, collaborative_id: int, team_id: int, membership_id: int
 ) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "manage_team")
-    membership = _team_membership(team, membership_id)
+    membership = acl.team_membership_in(team, membership_id)
     form = ChangeTeamRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the team roles."))
@@ -558,7 +545,7 @@ def delete_team_membership(
 ) -> HttpResponse:
     """Remove a row entered by mistake (it stays restorable); ending a role is ``end``."""
     team, _access = team_for(request, collaborative_id, team_id, "manage_team")
-    membership = get_object_or_404(TeamMembership, pk=membership_id, team=team)
+    membership = acl.team_membership_in(team, membership_id, current=False)
     membership.soft_delete(request.user)
     messages.success(request, _("Entry deleted. You can restore it from Deleted items."))
     return redirect("collaboratives:team", collaborative_id, team.pk)
@@ -583,7 +570,7 @@ def end_coach_assignment(
     request: HttpRequest, collaborative_id: int, team_id: int, assignment_id: int
 ) -> HttpResponse:
     team, _access = team_for(request, collaborative_id, team_id, "manage_team")
-    assignment = get_object_or_404(CoachAssignment.objects.current(), pk=assignment_id, team=team)
+    assignment = acl.coach_assignment_in(team, assignment_id)
     assignment.end()
     messages.success(
         request, _("%(coach)s no longer coaches this team.") % {"coach": assignment.coach}
@@ -620,7 +607,7 @@ def peer_groups(request: HttpRequest, collaborative_id: int) -> HttpResponse:
 @login_required
 def edit_group(request: HttpRequest, collaborative_id: int, group_id: int) -> HttpResponse:
     collaborative, access = collaborative_for(request, collaborative_id, "manage_groups")
-    group = get_object_or_404(PeerGroup, pk=group_id, collaborative=collaborative)
+    group = acl.group_in(collaborative, group_id)
     form = PeerGroupForm(request.POST or None, instance=group, collaborative=collaborative)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -637,7 +624,7 @@ def edit_group(request: HttpRequest, collaborative_id: int, group_id: int) -> Ht
 @login_required
 def delete_group(request: HttpRequest, collaborative_id: int, group_id: int) -> HttpResponse:
     collaborative, _access = collaborative_for(request, collaborative_id, "manage_groups")
-    group = get_object_or_404(PeerGroup, pk=group_id, collaborative=collaborative)
+    group = acl.group_in(collaborative, group_id)
     group.soft_delete(request.user)
     messages.success(request, _("Peer group deleted. You can restore it from Deleted items."))
     return redirect("collaboratives:groups", collaborative.pk)
@@ -712,12 +699,7 @@ def restore_item(
     request: HttpRequest, collaborative_id: int, kind: str, item_id: int
 ) -> HttpResponse:
     collaborative, _access = collaborative_for(request, collaborative_id, "restore")
-    if restore.lookup(kind) is None:
-        raise PermissionDenied
-    model, path = restore.lookup(kind)
-    item = get_object_or_404(
-        model.all_objects, pk=item_id, deleted_at__isnull=False, **{path: collaborative}
-    )
+    item = acl.deleted_item_in(collaborative, kind, item_id)
     try:
         with transaction.atomic():
             item.restore()

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from convene.charts.render import to_png, to_svg
 from convene.collaboratives.access import Access, collaborative_for, team_for
 from convene.collaboratives.overview import labelled_teams
-from convene.measures.access import metric_for, metric_in
+from convene.measures.access import metric_in
 from convene.measures.owed import reportable_periods
 from convene.reporting.progress import collaborative_progress, team_progress
 from convene.reporting.transfer import safe_cell
@@ -90,8 +90,8 @@ def dashboard_team_charts(
     The dashboard does not carry every team's chart: with 30 teams and 5 metrics that is
     150 charts the browser would draw before anyone scrolls to them.
     """
-    metric, access = metric_for(request, collaborative_id, metric_id, "view_dashboard")
-    collaborative = access.collaborative
+    collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
+    metric = metric_in(collaborative, metric_id)
 
     def charts() -> dict[str, Any]:
         periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import Access, collaborative_for
-from convene.lib.versioning import refreshed_form, save_if_unchanged
+from convene.lib.versioning import fresh_copy, refreshed_form, save_if_unchanged
 from convene.measures.models import Metric
 
+from .access import concept_for, key_change_for
 from .forms import ConceptForm, KeyChangeForm
 from .models import ChangeConcept, KeyChange
 from .package import copy_package, copyable_packages, move
@@ -29,30 +30,6 @@ def _conflict() -> str:
         "Someone else saved this while you were editing. Your text is kept below; compare it "
         "with the saved version, then save again."
     )
-
-
-def _concept_for(request: HttpRequest, collaborative_id: int, concept_id: int) -> Any:
-    collaborative, access = collaborative_for(request, collaborative_id, "edit_change_package")
-    concept = ChangeConcept.objects.filter(pk=concept_id, collaborative=collaborative).first()
-    if concept is None:
-        raise Http404
-    return concept, access
-
-
-def _key_change_for(request: HttpRequest, collaborative_id: int, key_change_id: int) -> Any:
-    collaborative, access = collaborative_for(request, collaborative_id, "edit_change_package")
-    key_change = (
-        KeyChange.objects.filter(
-            pk=key_change_id,
-            concept__collaborative=collaborative,
-            concept__deleted_at__isnull=True,
-        )
-        .select_related("concept")
-        .first()
-    )
-    if key_change is None:
-        raise Http404
-    return key_change, access
 
 
 @login_required
@@ -102,14 +79,14 @@ def new_concept(request: HttpRequest, collaborative_id: int) -> HttpResponse:
 
 @login_required
 def edit_concept(request: HttpRequest, collaborative_id: int, concept_id: int) -> HttpResponse:
-    concept, access = _concept_for(request, collaborative_id, concept_id)
+    concept, access = concept_for(request, collaborative_id, concept_id)
     form = ConceptForm(request.POST or None, instance=concept)
     if request.method == "POST" and form.is_valid():
         form.save(commit=False)
         if save_if_unchanged(concept, form.cleaned_data["version"] or 0, ["name", "description"]):
             messages.success(request, _("Concept saved."))
             return redirect(f"{_package_url(collaborative_id)}#concept-{concept.pk}")
-        current = ChangeConcept.objects.get(pk=concept.pk)
+        current = fresh_copy(concept)
         form = refreshed_form(ConceptForm, request.POST, current, _conflict())
     return _render_form(request, access, form, _("Edit the concept"), 400 if form.errors else 200)
 
@@ -117,7 +94,7 @@ def edit_concept(request: HttpRequest, collaborative_id: int, concept_id: int) -
 @require_POST
 @login_required
 def delete_concept(request: HttpRequest, collaborative_id: int, concept_id: int) -> HttpResponse:
-    concept, _access = _concept_for(request, collaborative_id, concept_id)
+    concept, _access = concept_for(request, collaborative_id, concept_id)
     concept.soft_delete(request.user)
     messages.success(
         request,
@@ -132,7 +109,7 @@ def delete_concept(request: HttpRequest, collaborative_id: int, concept_id: int)
 
 @login_required
 def new_key_change(request: HttpRequest, collaborative_id: int, concept_id: int) -> HttpResponse:
-    concept, access = _concept_for(request, collaborative_id, concept_id)
+    concept, access = concept_for(request, collaborative_id, concept_id)
     collaborative = access.collaborative
     form = KeyChangeForm(
         request.POST or None, initial={"concept": concept}, collaborative=collaborative
@@ -149,7 +126,7 @@ def new_key_change(request: HttpRequest, collaborative_id: int, concept_id: int)
 def edit_key_change(
     request: HttpRequest, collaborative_id: int, key_change_id: int
 ) -> HttpResponse:
-    key_change, access = _key_change_for(request, collaborative_id, key_change_id)
+    key_change, access = key_change_for(request, collaborative_id, key_change_id)
     kwargs = {"collaborative": access.collaborative}
     form = KeyChangeForm(request.POST or None, instance=key_change, **kwargs)
     if request.method == "POST" and form.is_valid():
@@ -158,7 +135,7 @@ def edit_key_change(
         if save_if_unchanged(key_change, form.cleaned_data["version"] or 0, fields):
             messages.success(request, _("Key change saved."))
             return redirect(f"{_package_url(collaborative_id)}#key-change-{key_change.pk}")
-        current = KeyChange.objects.get(pk=key_change.pk)
+        current = fresh_copy(key_change)
         form = refreshed_form(KeyChangeForm, request.POST, current, _conflict(), **kwargs)
     return _render_form(
         request, access, form, _("Edit the key change"), 400 if form.errors else 200
@@ -170,7 +147,7 @@ def edit_key_change(
 def delete_key_change(
     request: HttpRequest, collaborative_id: int, key_change_id: int
 ) -> HttpResponse:
-    key_change, _access = _key_change_for(request, collaborative_id, key_change_id)
+    key_change, _access = key_change_for(request, collaborative_id, key_change_id)
     key_change.soft_delete(request.user)
     messages.success(
         request,
@@ -189,7 +166,7 @@ def _package_url(collaborative_id: int) -> str:
 def move_concept(
     request: HttpRequest, collaborative_id: int, concept_id: int, direction: str
 ) -> HttpResponse:
-    concept, access = _concept_for(request, collaborative_id, concept_id)
+    concept, access = concept_for(request, collaborative_id, concept_id)
     if direction not in STEPS:
         raise Http404
     move(concept, access.collaborative.change_concepts.all(), STEPS[direction])
@@ -201,7 +178,7 @@ def move_concept(
 def move_key_change(
     request: HttpRequest, collaborative_id: int, key_change_id: int, direction: str
 ) -> HttpResponse:
-    key_change, _access = _key_change_for(request, collaborative_id, key_change_id)
+    key_change, _access = key_change_for(request, collaborative_id, key_change_id)
     if direction not in STEPS:
         raise Http404
     move(key_change, KeyChange.objects.filter(concept=key_change.concept), STEPS[direction])

@@ -26,6 +26,11 @@ def save_if_unchanged(instance: Any, expected_version: int, fields: list[str]) -
     return True
 
 
+def fresh_copy(instance: Any) -> Any:
+    """The object as it is stored now, read again after a refused save (deleted rows too)."""
+    return type(instance)._base_manager.get(pk=instance.pk)
+
+
 def refreshed_form(form_class: Any, data: Any, current: Any, message: str, **kwargs: Any) -> Any:
     """After a refused save: the form on the freshly saved object, keeping what was typed.
 

@@ -1,63 +1,50 @@
-"""Lookups of measures objects, through the collaborative's policy."""
+"""Lookups of measures objects, through the collaborative's policy.
+
+A view first looks up the collaborative or team through ``convene.collaboratives.access``,
+which checks what the person may do there, then the metric or strata inside it from here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from django.http import Http404
 
-from django.http import Http404, HttpRequest
-
-from convene.collaboratives.access import Access, collaborative_for, team_for
+from convene.collaboratives.models import Collaborative, Team
 
 from .models import Metric, Stratification
 
 
-def metric_for(
-    request: HttpRequest, collaborative_id: int, metric_id: int, action: str = "view_measures"
-) -> tuple[Metric, Access]:
-    collaborative, access = collaborative_for(request, collaborative_id, action)
+def metric_in(parent: Collaborative | Team, metric_id: int, own: bool = False) -> Metric:
+    """A metric of a collaborative (a shared one) or of a team (shared or, with ``own``, only
+    the team's own), in a parent the view has already looked up and checked; 404 otherwise."""
+    if isinstance(parent, Team):
+        metric = (
+            Metric.objects.filter(pk=metric_id, collaborative_id=parent.collaborative_id)
+            .select_related("stratification")
+            .first()
+        )
+        mine = metric is not None and metric.team_id == parent.pk
+        shared = metric is not None and metric.team_id is None
+        if not (mine or (shared and not own)):
+            raise Http404
+        metric.collaborative = parent.collaborative
+        if mine:
+            metric.team = parent
+        return metric
     metric = (
-        Metric.objects.filter(pk=metric_id, collaborative=collaborative, team__isnull=True)
+        Metric.objects.filter(pk=metric_id, collaborative=parent, team__isnull=True)
         .select_related("stratification")
         .first()
     )
     if metric is None:
         raise Http404
-    metric.collaborative = collaborative
-    return metric, access
-
-
-def team_metric_for(
-    request: HttpRequest,
-    collaborative_id: int,
-    team_id: int,
-    metric_id: int,
-    action: str = "view_team_data",
-) -> tuple[Metric, Access]:
-    """A metric of the team's own, if the person may do ``action`` on the team."""
-    team, access = team_for(request, collaborative_id, team_id, action)
-    metric = Metric.objects.filter(pk=metric_id, team=team).first()
-    if metric is None:
-        raise Http404
-    metric.collaborative = team.collaborative
-    metric.team = team
-    return metric, access
-
-
-def metric_in(team: Any, metric_id: int) -> Metric:
-    """A metric ``team`` reports, shared or its own, for a team already looked up."""
-    metric = Metric.objects.filter(pk=metric_id, collaborative_id=team.collaborative_id).first()
-    if metric is None or (metric.team_id and metric.team_id != team.pk):
-        raise Http404
+    metric.collaborative = parent
     return metric
 
 
-def stratification_for(
-    request: HttpRequest, collaborative_id: int, stratification_id: int
-) -> tuple[Stratification, Access]:
-    collaborative, access = collaborative_for(request, collaborative_id, "edit_measures")
+def stratification_in(collaborative: Collaborative, stratification_id: int) -> Stratification:
     stratification = Stratification.objects.filter(
         pk=stratification_id, collaborative=collaborative
     ).first()
     if stratification is None:
         raise Http404
-    return stratification, access
+    return stratification

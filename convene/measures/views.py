@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import Access, collaborative_for, planned_by, team_for
 from convene.collaboratives.models import Collaborative, Team
-from convene.lib.versioning import refreshed_form, save_if_unchanged
+from convene.lib.versioning import fresh_copy, refreshed_form, save_if_unchanged
 
-from .access import metric_for, stratification_for, team_metric_for
+from .access import metric_in, stratification_in
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
 from .models import Metric, ReportingSchedule, Stratum
@@ -42,7 +42,8 @@ def metric_list(request: HttpRequest, collaborative_id: int) -> HttpResponse:
 
 @login_required
 def metric_detail(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
-    metric, access = metric_for(request, collaborative_id, metric_id)
+    collaborative, access = collaborative_for(request, collaborative_id, "view_measures")
+    metric = metric_in(collaborative, metric_id)
     return _render_metric(request, access, metric, access.can("edit_measures"))
 
 
@@ -50,7 +51,8 @@ def metric_detail(request: HttpRequest, collaborative_id: int, metric_id: int) -
 def team_metric_detail(
     request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int
 ) -> HttpResponse:
-    metric, access = team_metric_for(request, collaborative_id, team_id, metric_id)
+    team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    metric = metric_in(team, metric_id, own=True)
     return _render_metric(request, access, metric, access.can("add_team_metric", metric.team))
 
 
@@ -141,18 +143,16 @@ def _after_metric_saved(metric: Metric) -> HttpResponse:
 
 @login_required
 def edit_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
-    metric, access = metric_for(request, collaborative_id, metric_id, "edit_measures")
-    return _edit_metric(request, access, metric)
+    collaborative, access = collaborative_for(request, collaborative_id, "edit_measures")
+    return _edit_metric(request, access, metric_in(collaborative, metric_id))
 
 
 @login_required
 def edit_team_metric(
     request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int
 ) -> HttpResponse:
-    metric, access = team_metric_for(
-        request, collaborative_id, team_id, metric_id, "add_team_metric"
-    )
-    return _edit_metric(request, access, metric)
+    team, access = team_for(request, collaborative_id, team_id, "add_team_metric")
+    return _edit_metric(request, access, metric_in(team, metric_id, own=True))
 
 
 def _edit_metric(request: HttpRequest, access: Access, metric: Metric) -> HttpResponse:
@@ -168,7 +168,7 @@ def _edit_metric(request: HttpRequest, access: Access, metric: Metric) -> HttpRe
         form = refreshed_form(
             MetricForm,
             request.POST,
-            Metric.objects.get(pk=metric.pk),
+            fresh_copy(metric),
             _(
                 "Someone else saved this metric while you were editing. Your text is kept "
                 "below; compare it with the saved definition, then save again."
@@ -191,8 +191,8 @@ def _edit_metric(request: HttpRequest, access: Access, metric: Metric) -> HttpRe
 @require_POST
 @login_required
 def delete_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
-    metric, _access = metric_for(request, collaborative_id, metric_id, "edit_measures")
-    _delete_metric(request, metric)
+    collaborative, _access = collaborative_for(request, collaborative_id, "edit_measures")
+    _delete_metric(request, metric_in(collaborative, metric_id))
     return redirect("measures:metrics", collaborative_id)
 
 
@@ -201,10 +201,8 @@ def delete_metric(request: HttpRequest, collaborative_id: int, metric_id: int) -
 def delete_team_metric(
     request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int
 ) -> HttpResponse:
-    metric, _access = team_metric_for(
-        request, collaborative_id, team_id, metric_id, "add_team_metric"
-    )
-    _delete_metric(request, metric)
+    team, _access = team_for(request, collaborative_id, team_id, "add_team_metric")
+    _delete_metric(request, metric_in(team, metric_id, own=True))
     return redirect("reporting:team-data", collaborative_id, team_id)
 
 
@@ -294,7 +292,8 @@ def new_stratification(request: HttpRequest, collaborative_id: int) -> HttpRespo
 def delete_stratification(
     request: HttpRequest, collaborative_id: int, stratification_id: int
 ) -> HttpResponse:
-    stratification, _access = stratification_for(request, collaborative_id, stratification_id)
+    collaborative, _access = collaborative_for(request, collaborative_id, "edit_measures")
+    stratification = stratification_in(collaborative, stratification_id)
     stratification.soft_delete(request.user)
     messages.success(request, _("Strata deleted. A host admin can restore them."))
     return redirect("measures:metrics", collaborative_id)
