@@ -225,6 +225,38 @@ def accesses_in(user: Any, collaboratives: list[Collaborative]) -> dict[int, Acc
     }
 
 
+def people_who_may(
+    collaborative: Collaborative, action: str, team: Team | None = None
+) -> list[str]:
+    """The e-mail addresses of everyone who may do ``action`` (on ``team``), by the policy:
+    whom to tell when something awaits them. Site staff are not members and are not told."""
+    allowed = POLICY[action]
+    roles = [grant for grant in allowed if grant in CollaborativeRole.values]
+    users = CollaborativeMembership.objects.current().filter(
+        collaborative=collaborative, role__in=roles
+    )
+    addresses = set(users.values_list("user__email", flat=True))
+    teams = TeamMembership.objects.current().filter(
+        team__collaborative=collaborative, team__deleted_at__isnull=True
+    )
+    if TEAM_MEMBER in allowed:
+        addresses |= set(teams.values_list("user__email", flat=True))
+    if team is not None and OWN_TEAM in allowed:
+        addresses |= set(teams.filter(team=team).values_list("user__email", flat=True))
+    if team is not None and OWN_TEAM_LEAD in allowed:
+        addresses |= set(team_leads(team))
+    if team is not None and ASSIGNED_COACH in allowed:
+        coaches = CoachAssignment.objects.current().filter(team=team)
+        addresses |= set(coaches.values_list("coach__email", flat=True))
+    return sorted(addresses)
+
+
+def team_leads(team: Team) -> list[str]:
+    """The e-mail addresses of the team's data lead and change leader (``LEAD_ROLES``)."""
+    leads = TeamMembership.objects.current().filter(team=team, role__in=LEAD_ROLES)
+    return sorted(set(leads.values_list("user__email", flat=True)))
+
+
 def _require(access: Access, action: str, team: Team | None = None) -> None:
     if not access.is_participant:
         raise Http404

@@ -789,5 +789,6 @@ def request_new_invitation(request: HttpRequest, token: str) -> HttpResponse:
     # One note to the hosts per invitation a day, however often the button is pressed.
     first_ask_today = cache.add(f"invitation-asked:{invitation.pk}", True, 60 * 60 * 24)
     if first_ask_today and not invitation.collaborative.is_deleted:
-        emails.invitation_requested(request, invitation)
+        hosts = acl.people_who_may(invitation.collaborative, "manage_people")
+        emails.invitation_requested(request, invitation, hosts)
     return render(request, "collaboratives/invitation_requested.html", {"invitation": invitation})

@@ -1,4 +1,8 @@
-"""Every e-mail Convene sends: one function per kind, each with subject, text and HTML templates."""
+"""Every e-mail Convene sends: one function per kind, each with subject, text and HTML templates.
+
+Callers pass the recipients, found through the access policy
+(``convene.collaboratives.access.people_who_may``): this module knows no app's models.
+"""
 
 from __future__ import annotations
 
@@ -42,47 +46,27 @@ def invitation(request: HttpRequest | None, invitation: Any, token: str) -> None
     )
 
 
-def invitation_requested(request: HttpRequest | None, invitation: Any) -> None:
-    """Tells the host admins that someone asked for a fresh invitation."""
-    from convene.collaboratives.models import CollaborativeRole
-
-    hosts = invitation.collaborative.memberships.current().filter(role=CollaborativeRole.HOST_ADMIN)
-    recipients = sorted({m.user.email for m in hosts.select_related("user")})
-    if not recipients:
+def invitation_requested(request: HttpRequest | None, invitation: Any, to: list[str]) -> None:
+    """Tells the host admins (``to``) that someone asked for a fresh invitation."""
+    if not to:
         return
     link = _absolute(request, reverse("collaboratives:people", args=[invitation.collaborative_id]))
-    _send("invitation_requested", recipients, {"invitation": invitation, "link": link})
+    _send("invitation_requested", to, {"invitation": invitation, "link": link})
 
 
-def trial_submitted(request: HttpRequest | None, trial: Any) -> None:
-    """Tells the people who review trial runs that a team's trial awaits them."""
-    from convene.collaboratives.models import CollaborativeRole
-
-    team = trial.team
-    reviewers = team.collaborative.memberships.current().filter(
-        role__in=[CollaborativeRole.HOST_ADMIN, CollaborativeRole.PLANNING]
-    )
-    recipients = sorted({m.user.email for m in reviewers.select_related("user")})
-    if not recipients:
+def trial_submitted(request: HttpRequest | None, trial: Any, to: list[str]) -> None:
+    """Tells the people who review trial runs (``to``) that a team's trial awaits them."""
+    if not to:
         return
-    link = _absolute(request, reverse("trials:trial", args=[team.collaborative_id, team.pk]))
-    _send("trial_submitted", recipients, {"trial": trial, "team": team, "link": link})
-
-
-def trial_reviewed(request: HttpRequest | None, trial: Any, review: Any) -> None:
-    """Tells the team's leads, and whoever submitted the trial, what the host decided."""
-    from convene.collaboratives.access import LEAD_ROLES
-
     team = trial.team
-    leads = team.memberships.current().filter(role__in=LEAD_ROLES).select_related("user")
-    recipients = {m.user.email for m in leads}
-    if trial.submitted_by is not None:
-        recipients.add(trial.submitted_by.email)
-    if not recipients:
-        return
     link = _absolute(request, reverse("trials:trial", args=[team.collaborative_id, team.pk]))
-    _send(
-        "trial_reviewed",
-        sorted(recipients),
-        {"trial": trial, "team": team, "review": review, "link": link},
-    )
+    _send("trial_submitted", to, {"trial": trial, "team": team, "link": link})
+
+
+def trial_reviewed(request: HttpRequest | None, trial: Any, review: Any, to: list[str]) -> None:
+    """Tells the team's leads and whoever submitted the trial (``to``) what the host decided."""
+    if not to:
+        return
+    team = trial.team
+    link = _absolute(request, reverse("trials:trial", args=[team.collaborative_id, team.pk]))
+    _send("trial_reviewed", to, {"trial": trial, "team": team, "review": review, "link": link})

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from convene.collaboratives.access import people_who_may, team_leads
 from convene.lib.forms import Styled, style
 from convene.measures.entry import check_entry
 from convene.measures.models import Metric, ReportingSchedule, Stratum
@@ -97,6 +98,19 @@ def waiting_count(collaborative: Any, access: Any) -> int | None:
         team__deleted_at__isnull=True,
         status=TrialRun.Status.SUBMITTED,
     ).count()
+
+
+def reviewers(trial: TrialRun) -> list[str]:
+    """Whom a sent trial awaits: the people who may review trial runs."""
+    return people_who_may(trial.team.collaborative, "review_trial_run")
+
+
+def told_of_decision(trial: TrialRun) -> list[str]:
+    """Whom a decision is sent to: the team's leads and whoever sent the trial."""
+    recipients = set(team_leads(trial.team))
+    if trial.submitted_by is not None:
+        recipients.add(trial.submitted_by.email)
+    return sorted(recipients)
 
 
 def trial_of(team: Any) -> TrialRun:

@@ -25,8 +25,10 @@ from .trial import (
     TrialForm,
     answer_table,
     review_trial,
+    reviewers,
     save_trial,
     summaries,
+    told_of_decision,
     trial_metrics,
     trial_of,
     trial_rule,
@@ -68,7 +70,9 @@ def team_trial(request: HttpRequest, collaborative_id: int, team_id: int) -> Htt
                 form = _refreshed(request, metrics, trial)
             else:
                 if submitting:
-                    transaction.on_commit(lambda: emails.trial_submitted(request, trial))
+                    transaction.on_commit(
+                        lambda: emails.trial_submitted(request, trial, reviewers(trial))
+                    )
                     messages.success(
                         request, _("Trial run sent. A host will review it and tell your team.")
                     )
@@ -164,7 +168,11 @@ def review_trial_run(request: HttpRequest, collaborative_id: int, team_id: int) 
                 ),
             )
             return redirect("trials:trial", collaborative_id, team_id)
-        transaction.on_commit(lambda: emails.trial_reviewed(request, review.trial, review))
+        transaction.on_commit(
+            lambda: emails.trial_reviewed(
+                request, review.trial, review, told_of_decision(review.trial)
+            )
+        )
         messages.success(request, _("Decision saved. The team's leads were told by e-mail."))
         return redirect("trials:trials", collaborative_id)
     rule = trial_rule(team)
