@@ -97,7 +97,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
             ],
-            "builtins": ["convene.collaboratives.templatetags.access_tags"],
         },
     }
 ]

@@ -291,18 +291,6 @@ class CollaborativeMembership(AuditedModel, SoftDeletable, Period):
     def audit_collaborative_id(self) -> int | None:
         return self.collaborative_id
 
-    @property
-    def can_manage(self) -> bool:
-        return self.role == CollaborativeRole.HOST_ADMIN
-
-    @property
-    def can_read_all_teams(self) -> bool:
-        return self.role in (
-            CollaborativeRole.HOST_ADMIN,
-            CollaborativeRole.PLANNING,
-            CollaborativeRole.FACULTY,
-        )
-
 
 class Team(AuditedModel, SoftDeletable):
     """A team from one organisation taking part in one collaborative."""
@@ -385,11 +373,6 @@ class TeamMembership(AuditedModel, SoftDeletable, Period):
     @property
     def audit_collaborative_id(self) -> int | None:
         return self.team.collaborative_id
-
-    @property
-    def can_write_data(self) -> bool:
-        # Every team role reports and edits the team's own data.
-        return self.is_current
 
     @transaction.atomic
     def change_role(self, role: str) -> TeamMembership:
