@@ -28,29 +28,7 @@ class MetricForm(Styled, forms.ModelForm):
 
     class Meta:
         model = Metric
-        fields = [
-            "name",
-            "short_name",
-            "category",
-            "is_required",
-            "kind",
-            "rate_per",
-            "unit",
-            "direction",
-            "goal",
-            "goal_date",
-            "conceptual_definition",
-            "operational_definition",
-            "numerator",
-            "denominator",
-            "inclusions",
-            "exclusions",
-            "data_source",
-            "sampling",
-            "changes_measured",
-            "stratification",
-            "chart",
-        ]
+        fields = [*Metric.DEFINITION_FIELDS, "stratification"]
         widgets = {
             "kind": forms.RadioSelect,
             "direction": forms.RadioSelect,

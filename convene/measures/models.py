@@ -57,6 +57,31 @@ class Metric(AuditedModel, SoftDeletable):
         Kind.CASES_BETWEEN: Chart.G,
     }
     KINDS_WITH_DENOMINATOR = {Kind.PROPORTION, Kind.RATE}
+    # What defines a metric, in the order a reader takes it in: the metric form edits these
+    # (with the collaborative's own strata and key changes), the team's spreadsheet lists
+    # them, and a copy carries them to another collaborative.
+    DEFINITION_FIELDS = (
+        "short_name",
+        "name",
+        "kind",
+        "rate_per",
+        "unit",
+        "direction",
+        "goal",
+        "goal_date",
+        "category",
+        "is_required",
+        "conceptual_definition",
+        "operational_definition",
+        "numerator",
+        "denominator",
+        "inclusions",
+        "exclusions",
+        "data_source",
+        "sampling",
+        "changes_measured",
+        "chart",
+    )
 
     collaborative = models.ForeignKey(
         Collaborative, on_delete=models.CASCADE, related_name="metrics"
@@ -183,26 +208,16 @@ class Metric(AuditedModel, SoftDeletable):
             self.chart = self.DEFAULT_CHART[self.Kind(self.kind)]
         super().save(*args, **kwargs)
 
+    def definition(self) -> dict[str, Any]:
+        """The definition's fields and values, to start another metric from."""
+        return {name: getattr(self, name) for name in self.DEFINITION_FIELDS}
+
     def copy_to(self, collaborative: Collaborative) -> Metric:
         """A fresh copy of this definition in another collaborative."""
-        fields = {
-            f.name: getattr(self, f.name)
-            for f in self._meta.concrete_fields
-            if f.name
-            not in {
-                "id",
-                "collaborative",
-                "team",
-                "stratification",
-                "created_at",
-                "version",
-                "deleted_at",
-                "deleted_by",
-                "position",
-            }
-        }
         position = collaborative.metrics.count()
-        return Metric.objects.create(collaborative=collaborative, position=position, **fields)
+        return Metric.objects.create(
+            collaborative=collaborative, position=position, **self.definition()
+        )
 
 
 class Stratification(AuditedModel, SoftDeletable):

@@ -84,12 +84,7 @@ def _starting_values(request: HttpRequest, collaborative: Collaborative) -> dict
     if copy_id and copy_id.isdigit():
         source = _copyable_metrics(request, collaborative).filter(pk=copy_id).first()
         if source is not None:
-            fields = {
-                f.name: getattr(source, f.name)
-                for f in MetricForm._meta.model._meta.concrete_fields
-                if f.name in MetricForm.Meta.fields and f.name != "stratification"
-            }
-            return fields
+            return source.definition()
     return {}
 
 

@@ -373,23 +373,6 @@ def _number(number: Decimal | None) -> int | float | None:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-DEFINITION_FIELDS = [
-    "short_name",
-    "name",
-    "kind",
-    "direction",
-    "goal",
-    "conceptual_definition",
-    "operational_definition",
-    "numerator",
-    "denominator",
-    "inclusions",
-    "exclusions",
-    "data_source",
-    "sampling",
-]
-
-
 def team_template(team: Any) -> bytes:
     """The XLSX a team fills in: its figures on one sheet, the definitions on the next."""
     from openpyxl import Workbook
@@ -407,9 +390,9 @@ def team_template(team: Any) -> bytes:
     for column, width in zip("ABCDEFGH", [18, 10, 14, 12, 12, 30, 10, 30], strict=True):
         sheet.column_dimensions[column].width = width
     definitions = book.create_sheet("Definitions")
-    definitions.append([*DEFINITION_FIELDS, "team_own"])
+    definitions.append([*Metric.DEFINITION_FIELDS, "team_own"])
     for metric in metrics_for(team):
-        definition = [_plain(getattr(metric, name)) for name in DEFINITION_FIELDS]
+        definition = [_plain(value) for value in metric.definition().values()]
         definitions.append([*definition, "yes" if metric.team_id else ""])
     for cell in definitions[1]:
         cell.font = Font(bold=True)

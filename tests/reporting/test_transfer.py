@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from convene.collaboratives.models import AuditEvent
+from convene.measures.forms import MetricForm
 from convene.measures.models import Metric, ReportingSchedule, Stratification, Stratum
 from convene.reporting.models import Report, Value
 
@@ -77,6 +78,25 @@ def _xlsx(book) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def test_the_definitions_sheet_carries_the_whole_definition(client, world, metrics):
+    """The sheet lists what the metric form edits and a copy carries: one list of fields."""
+    bp, _falls = metrics
+    bp.unit, bp.goal, bp.goal_date = "%", 70, date(2026, 12, 31)
+    bp.save()
+    client.force_login(world.data_lead)
+    rows = list(_download_template(client, world)["Definitions"].iter_rows(values_only=True))
+    row = next(row for row in rows[1:] if row[0] == "BP control")
+    sheet = dict(zip(rows[0], row, strict=True))
+    assert sheet["goal_date"].date() == date(2026, 12, 31) and sheet["goal"] == 70
+    assert sheet["unit"] == "%" and sheet["chart"] == "p" and sheet["is_required"] is True
+    # The same fields the metric form edits and a copy takes to another collaborative.
+    assert (
+        set(rows[0][:-1])
+        == set(bp.definition())
+        == set(MetricForm.Meta.fields) - {"stratification"}
+    )
 
 
 def test_template_round_trip(client, world, metrics):
