@@ -89,6 +89,49 @@ def record_by_group(
         )
 
 
+def make_schedule(
+    collaborative: Collaborative, first_period_on: date | None = None, **fields: Any
+) -> Any:
+    """A reporting schedule with its periods made: monthly from the collaborative's start, with
+    the model's defaults, unless ``fields`` say otherwise."""
+    from convene.measures.models import ReportingSchedule
+
+    schedule = ReportingSchedule.objects.create(
+        collaborative=collaborative,
+        first_period_on=first_period_on or collaborative.start_on,
+        **fields,
+    )
+    schedule.sync_periods()
+    return schedule
+
+
+def make_bp_metric(collaborative: Collaborative, **fields: Any) -> Any:
+    """The blood-pressure-control proportion ("BP control", higher is better, no goal), unless
+    ``fields`` say otherwise."""
+    from convene.measures.models import Metric
+
+    defaults: dict[str, Any] = {
+        "name": "Hypertension control",
+        "short_name": "BP control",
+        "conceptual_definition": "Controlled share",
+        "kind": "proportion",
+        "denominator": "Adults with hypertension",
+        "direction": "up",
+    }
+    return Metric.objects.create(collaborative=collaborative, **{**defaults, **fields})
+
+
+def record_figures(team: Team, metric: Any, numerators: list[int], denominator: int) -> None:
+    """One value a period from the first, each numerator out of the same denominator."""
+    from convene.reporting.models import Value
+
+    periods = team.collaborative.periods.all()
+    for period, numerator in zip(periods, numerators, strict=False):
+        Value.objects.create(
+            team=team, metric=metric, period=period, numerator=numerator, denominator=denominator
+        )
+
+
 def make_metric_with_figures(
     collaborative: Collaborative,
     figures: dict[Team, tuple[list[int], int]],
@@ -99,28 +142,8 @@ def make_metric_with_figures(
 ) -> Any:
     """A monthly schedule and a blood-pressure-control proportion (goal 70%), with each team's
     numerators month by month out of its fixed denominator: ``{team: (numerators, size)}``."""
-    from convene.measures.models import Metric, ReportingSchedule
-    from convene.reporting.models import Value
-
-    ReportingSchedule.objects.create(
-        collaborative=collaborative,
-        first_period_on=first_period_on,
-        baseline_periods=baseline_periods,
-    ).sync_periods()
-    defaults: dict[str, Any] = {
-        "name": "Hypertension control",
-        "short_name": "BP control",
-        "conceptual_definition": "Controlled share",
-        "kind": "proportion",
-        "denominator": "Adults with hypertension",
-        "direction": "up",
-        "goal": 70,
-    }
-    metric = Metric.objects.create(collaborative=collaborative, **{**defaults, **fields})
-    periods = list(collaborative.periods.all())
+    make_schedule(collaborative, first_period_on, baseline_periods=baseline_periods)
+    metric = make_bp_metric(collaborative, **{"goal": 70, **fields})
     for team, (numerators, size) in figures.items():
-        for period, numerator in zip(periods, numerators, strict=False):
-            Value.objects.create(
-                team=team, metric=metric, period=period, numerator=numerator, denominator=size
-            )
+        record_figures(team, metric, numerators, size)
     return metric

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,40 @@ def world(transactional_db: Any, live_server: Any) -> Any:
 
 
 @pytest.fixture
+def collaborative_url(live_server: Any, world: Any) -> str:
+    """The shared collaborative's overview on the live server; its other pages are under it."""
+    return f"{live_server.url}/c/{world.collaborative.pk}/"
+
+
+@pytest.fixture
+def team_url(collaborative_url: str, world: Any) -> str:
+    """Eastside clinic's page (team A, the data lead's team); its tabs are under it."""
+    return f"{collaborative_url}teams/{world.team_a.pk}/"
+
+
+@pytest.fixture
+def schedule(world: Any) -> Any:
+    """A monthly reporting schedule from January 2026, with its twelve periods."""
+    from tests.factories import make_schedule
+
+    return make_schedule(world.collaborative, date(2026, 1, 1))
+
+
+@pytest.fixture
+def periods(schedule: Any) -> list[Any]:
+    """The schedule's periods in order: January 2026 first."""
+    return list(schedule.collaborative.periods.all())
+
+
+@pytest.fixture
+def bp_metric(world: Any, schedule: Any) -> Any:
+    """The blood-pressure-control proportion ("BP control", no goal), on the monthly schedule."""
+    from tests.factories import make_bp_metric
+
+    return make_bp_metric(world.collaborative)
+
+
+@pytest.fixture
 def login(live_server: Any) -> Callable[[Any, Any], None]:
     """Sign a person in by handing the browser a session made with Django's test client."""
     from django.conf import settings
@@ -100,3 +135,10 @@ def page(context: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     page.close()
+
+
+@pytest.fixture
+def data_lead_page(page: Any, world: Any, login: Callable[[Any, Any], None]) -> Any:
+    """The page, with Eastside clinic's data lead signed in; sign someone else in with ``login``."""
+    login(page.context, world.data_lead)
+    return page

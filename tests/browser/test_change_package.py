@@ -5,26 +5,22 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric
-
+from ..factories import make_bp_metric
 from .helpers import check_page
 
 pytestmark = pytest.mark.browser
 
 
-def test_planner_builds_the_change_package_and_links_a_metric(page, live_server, world, login):
-    metric = Metric.objects.create(
-        collaborative=world.collaborative,
+def test_planner_builds_the_change_package_and_links_a_metric(
+    page, world, login, collaborative_url
+):
+    metric = make_bp_metric(
+        world.collaborative,
         name="Blood-pressure control",
-        short_name="BP control",
         conceptual_definition="Adults with hypertension whose blood pressure is controlled",
-        kind="proportion",
-        denominator="Adults with hypertension",
-        direction="up",
     )
-    c = world.collaborative.pk
     login(page.context, world.planning)
-    page.goto(f"{live_server.url}/c/{c}/")
+    page.goto(collaborative_url)
     page.get_by_role("link", name="Change package").click()
     expect(page.get_by_text("The change package is empty.")).to_be_visible()
     page.get_by_role("link", name="New concept").click()
@@ -40,7 +36,7 @@ def test_planner_builds_the_change_package_and_links_a_metric(page, live_server,
     item = page.locator("li", has_text="Repeat a high reading")
     expect(item.get_by_text("no metric yet")).to_be_visible()
 
-    page.goto(f"{live_server.url}/c/{c}/measures/{metric.pk}/edit/")
+    page.goto(f"{collaborative_url}measures/{metric.pk}/edit/")
     page.get_by_label("Repeat a high reading").check()
     page.get_by_role("button", name="Save the metric").click()
     expect(page.get_by_text("Metric saved.")).to_be_visible()
@@ -61,6 +57,6 @@ def test_planner_builds_the_change_package_and_links_a_metric(page, live_server,
 
     # A team member reads the package but cannot change it.
     login(page.context, world.member)
-    page.goto(f"{live_server.url}/c/{c}/changes/")
+    page.goto(collaborative_url + "changes/")
     expect(page.get_by_text("Repeat a high reading")).to_be_visible()
     expect(page.get_by_role("link", name="New concept")).to_have_count(0)

@@ -28,9 +28,9 @@ def figures(world):
     )
 
 
-def test_host_sees_every_team(page, live_server, world, login, figures):
+def test_host_sees_every_team(page, world, login, collaborative_url, figures):
     login(page.context, world.host)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/")
+    page.goto(collaborative_url)
     page.get_by_role("navigation", name="Collaborative").get_by_role(
         "link", name="Dashboard"
     ).click()
@@ -46,10 +46,9 @@ def test_host_sees_every_team(page, live_server, world, login, figures):
     check_page(page, "collaborative-dashboard-host")
 
 
-def test_another_team_sees_us_anonymised(page, live_server, world, login, figures):
+def test_another_team_sees_us_anonymised(page, world, login, collaborative_url, figures):
     login(page.context, world.other_team)
-    c, metric = world.collaborative.pk, figures.pk
-    page.goto(f"{live_server.url}/c/{c}/dashboard/metrics/{metric}/teams/")
+    page.goto(f"{collaborative_url}dashboard/metrics/{figures.pk}/teams/")
     expect(page.get_by_role("heading", name="Hypertension control, team by team")).to_be_visible()
     expect(page.locator(".chart-small svg")).to_have_count(2)
     expect(page.get_by_role("link", name="Valley clinic")).to_be_visible()
@@ -62,14 +61,16 @@ def test_another_team_sees_us_anonymised(page, live_server, world, login, figure
     check_page(page, "collaborative-dashboard-other-team")
 
 
-def test_a_team_sees_the_gap_between_groups(page, live_server, world, login, figures):
+def test_a_team_sees_the_gap_between_groups(
+    data_lead_page, world, login, collaborative_url, team_url, figures
+):
     by_age = make_stratified_metric(world.collaborative)
     periods = list(world.collaborative.periods.all())[:12]
     for i, period in enumerate(periods):
         groups = {"Under 45": 40 + i, "45 to 64": 50 + i, "65 and over": 60 + 2 * i}
         record_by_group(world.team_a, by_age, period, {g: (n, 100) for g, n in groups.items()})
-    login(page.context, world.data_lead)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/dashboard/")
+    page = data_lead_page
+    page.goto(team_url + "dashboard/")
     by_group = page.get_by_role("region", name="Blood-pressure control by group (Age group)")
     expect(by_group.locator(".chart svg")).to_be_visible()
     expect(by_group.locator(".chart")).to_contain_text("65 and over")  # the legend
@@ -86,14 +87,14 @@ def test_a_team_sees_the_gap_between_groups(page, live_server, world, login, fig
                 team=world.team_b, period=period, status="submitted", is_late=True
             )
     login(page.context, world.host)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/dashboard/")
+    page.goto(collaborative_url + "dashboard/")
     roll_up = page.get_by_role("region", name="Blood-pressure control by group (Age group)")
     expect(roll_up.locator(".chart svg")).to_be_visible()
     expect(page.locator("#reporting .chart svg")).to_be_visible()
     check_page(page, "collaborative-dashboard-by-group")
 
 
-def test_months_read_the_same_west_of_greenwich(browser, live_server, world, login, figures):
+def test_months_read_the_same_west_of_greenwich(browser, world, login, team_url, figures):
     """A period starts at local midnight wherever the chart is drawn, not the evening before."""
     context = browser.new_context(
         timezone_id="America/Chicago", locale="en", viewport={"width": 1280, "height": 900}
@@ -101,9 +102,7 @@ def test_months_read_the_same_west_of_greenwich(browser, live_server, world, log
     try:
         page = context.new_page()
         login(context, world.data_lead)
-        page.goto(
-            f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/dashboard/"
-        )
+        page.goto(team_url + "dashboard/")
         chart = page.locator(".chart").first
         first_point = chart.locator("g.mark-symbol path").first
         expect(first_point).to_be_visible()

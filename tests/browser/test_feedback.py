@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric, ReportingSchedule
-from convene.reporting.models import Feedback, Report, Value
+from convene.reporting.models import Feedback, Report
 
+from ..factories import record_figures
 from .helpers import check_page
 
 pytestmark = pytest.mark.browser
@@ -19,25 +18,12 @@ FEEDBACK = "Good start with repeat readings. Try the cuff-size audit next month.
 
 
 @pytest.fixture
-def submitted(world):
+def submitted(world, bp_metric, periods):
     """Eastside clinic's January report, submitted by its data lead."""
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
-    ).sync_periods()
-    bp = Metric.objects.create(
-        collaborative=world.collaborative,
-        name="Hypertension control",
-        short_name="BP control",
-        conceptual_definition="Controlled share",
-        kind="proportion",
-        denominator="Adults with hypertension",
-        direction="up",
-    )
-    period = world.collaborative.periods.first()
-    Value.objects.create(team=world.team_a, metric=bp, period=period, numerator=40, denominator=64)
+    record_figures(world.team_a, bp_metric, [40], 64)
     report = Report.objects.create(
         team=world.team_a,
-        period=period,
+        period=periods[0],
         changes_tested="Repeat high readings after 5 minutes",
         challenges="Two nurses on leave",
     )
@@ -45,9 +31,11 @@ def submitted(world):
     return report
 
 
-def test_coach_gives_feedback_the_team_reads(page, live_server, world, login, submitted):
+def test_coach_gives_feedback_the_team_reads(
+    page, world, login, collaborative_url, team_url, submitted
+):
     login(page.context, world.coach)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/")
+    page.goto(collaborative_url)
     page.get_by_role("navigation", name="Collaborative").get_by_role(
         "link", name="Feedback"
     ).click()
@@ -81,7 +69,7 @@ def test_coach_gives_feedback_the_team_reads(page, live_server, world, login, su
 
     page.context.clear_cookies()
     login(page.context, world.data_lead)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/data/")
+    page.goto(team_url + "data/")
     page.get_by_role("row", name="January 2026").get_by_role("link", name="Submitted").click()
     expect(page.get_by_role("heading", name="Feedback from coaches and faculty")).to_be_visible()
     expect(page.get_by_role("article").filter(has_text=FEEDBACK)).to_contain_text("Coach")

@@ -23,8 +23,9 @@ def _accept_link(live_server):
     return live_server.url + match.group(1)
 
 
-def test_invited_person_signs_up_and_joins_the_team(browser, page, live_server, world, login):
-    team_url = f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/"
+def test_invited_person_signs_up_and_joins_the_team(
+    browser, page, live_server, world, login, collaborative_url, team_url
+):
     login(page.context, world.host)
     page.goto(team_url)
     expect(page.get_by_role("heading", name="Eastside clinic")).to_be_visible()
@@ -57,8 +58,7 @@ def test_invited_person_signs_up_and_joins_the_team(browser, page, live_server, 
         sign_up.get_by_label("Password again").fill("a long and unusual passphrase 42")
         sign_up.get_by_role("button", name="Create my account and accept").click()
 
-        overview = f"{live_server.url}/c/{world.collaborative.pk}/"
-        expect(invited).to_have_url(overview)
+        expect(invited).to_have_url(collaborative_url)
         expect(invited.get_by_role("heading", name="Hypertension Collaborative")).to_be_visible()
         # Signed in: the navbar offers her profile and signing out.
         expect(invited.get_by_role("link", name=re.compile("Nadia"))).to_be_visible()

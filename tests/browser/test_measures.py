@@ -14,9 +14,9 @@ from .helpers import assert_accessible, check_page
 pytestmark = pytest.mark.browser
 
 
-def test_host_defines_a_metric_and_the_schedule(page, live_server, world, login):
+def test_host_defines_a_metric_and_the_schedule(page, world, login, collaborative_url):
     login(page.context, world.host)
-    base = f"{live_server.url}/c/{world.collaborative.pk}/measures/"
+    base = collaborative_url + "measures/"
     page.goto(base)
     expect(page.get_by_role("heading", name="Measures", exact=True)).to_be_visible()
     check_page(page, "measures")

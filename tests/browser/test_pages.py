@@ -10,10 +10,9 @@ from .helpers import check_page
 pytestmark = pytest.mark.browser
 
 
-def test_host_pages_are_accessible(page, live_server, world, login):
+def test_host_pages_are_accessible(page, live_server, world, login, collaborative_url):
     login(page.context, world.host)
-    collaborative = world.collaborative
-    page.goto(f"{live_server.url}/c/{collaborative.pk}/charter/")
+    page.goto(collaborative_url + "charter/")
     expect(page.get_by_role("heading", name="Charter", exact=True)).to_be_visible()
     check_page(page, "charter")
 

@@ -14,10 +14,11 @@ pytestmark = pytest.mark.browser
 FACULTY_ADDRESS = "prof.ito@university.example.test"
 
 
-def test_host_invites_withdraws_and_removes_a_member(page, live_server, world, login):
+def test_host_invites_withdraws_and_removes_a_member(
+    page, world, login, collaborative_url, team_url
+):
     login(page.context, world.host)
-    collaborative = world.collaborative
-    page.goto(f"{live_server.url}/c/{collaborative.pk}/")
+    page.goto(collaborative_url)
     page.get_by_role("navigation", name="Collaborative").get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", name="People", exact=True)).to_be_visible()
     check_page(page, "people")
@@ -42,7 +43,7 @@ def test_host_invites_withdraws_and_removes_a_member(page, live_server, world, l
     expect(row.get_by_role("button", name=f"Send again {FACULTY_ADDRESS}")).to_be_visible()
 
     # On team A's page, the host removes the clinician champion.
-    page.goto(f"{live_server.url}/c/{collaborative.pk}/teams/{world.team_a.pk}/")
+    page.goto(team_url)
     members = page.locator("section", has=page.get_by_role("heading", name="Members"))
     champion = members.get_by_role("listitem").filter(has_text=world.champion.email)
     expect(champion).to_contain_text("Clinician champion")

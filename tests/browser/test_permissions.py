@@ -8,10 +8,11 @@ from .helpers import check_page
 pytestmark = pytest.mark.browser
 
 
-def test_other_team_sees_team_a_anonymised_and_is_refused_its_page(page, live_server, world, login):
+def test_other_team_sees_team_a_anonymised_and_is_refused_its_page(
+    page, world, login, collaborative_url, team_url
+):
     login(page.context, world.other_team)
-    collaborative = world.collaborative
-    page.goto(f"{live_server.url}/c/{collaborative.pk}/")
+    page.goto(collaborative_url)
     teams = page.get_by_role("table", name="Teams")
     expect(teams.get_by_role("link", name="Valley clinic")).to_be_visible()
     anonymised = teams.get_by_role("row").filter(
@@ -22,7 +23,7 @@ def test_other_team_sees_team_a_anonymised_and_is_refused_its_page(page, live_se
     expect(page.get_by_text("Eastside")).to_have_count(0)
     check_page(page, "overview-other-team")
 
-    response = page.goto(f"{live_server.url}/c/{collaborative.pk}/teams/{world.team_a.pk}/")
+    response = page.goto(team_url)
     assert response.status == 403
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     expect(page.get_by_text("Eastside")).to_have_count(0)
@@ -30,9 +31,9 @@ def test_other_team_sees_team_a_anonymised_and_is_refused_its_page(page, live_se
     expect(page.get_by_role("heading", name="My collaboratives")).to_be_visible()
 
 
-def test_observer_has_no_people_page(page, live_server, world, login):
+def test_observer_has_no_people_page(page, world, login, collaborative_url):
     login(page.context, world.observer)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/")
+    page.goto(collaborative_url)
     nav = page.get_by_role("navigation", name="Collaborative")
     expect(nav.get_by_role("link", name="Overview")).to_be_visible()
     expect(nav.get_by_role("link", name="People")).to_have_count(0)

@@ -8,10 +8,10 @@ from .helpers import PHONE, assert_accessible, assert_no_sideways_scroll
 pytestmark = pytest.mark.browser
 
 
-def test_phone_menu_opens_from_the_keyboard(page, live_server, world, login):
-    login(page.context, world.data_lead)
+def test_phone_menu_opens_from_the_keyboard(data_lead_page, collaborative_url):
+    page = data_lead_page
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/")
+    page.goto(collaborative_url)
     site_nav = page.get_by_role("navigation", name="Site")
     toggler = site_nav.get_by_role("button", name="Show the menu")
     menu_link = site_nav.get_by_role("link", name="My collaboratives")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import ReportingSchedule
 from convene.reporting.models import ProgressScore
 
 from .helpers import check_page
@@ -15,15 +12,12 @@ from .helpers import check_page
 pytestmark = pytest.mark.browser
 
 
-def test_team_and_coach_rate_progress_and_see_it_charted(page, live_server, world, login):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
-    ).sync_periods()
-    january = world.collaborative.periods.first()
-    c, team = world.collaborative.pk, world.team_a.pk
-    report_url = f"{live_server.url}/c/{c}/teams/{team}/reports/{january.pk}/"
+def test_team_and_coach_rate_progress_and_see_it_charted(
+    data_lead_page, world, login, team_url, periods
+):
+    report_url = f"{team_url}reports/{periods[0].pk}/"
 
-    login(page.context, world.data_lead)
+    page = data_lead_page
     page.goto(report_url)
     own = page.get_by_role("group", name="Progress score").first
     own.get_by_label("2.0 · Activity, but no changes", exact=False).check()
@@ -47,6 +41,6 @@ def test_team_and_coach_rate_progress_and_see_it_charted(page, live_server, worl
         ("team", 2.0),
     ]
 
-    page.goto(f"{live_server.url}/c/{c}/teams/{team}/dashboard/")
+    page.goto(team_url + "dashboard/")
     expect(page.locator("#progress .chart svg")).to_be_visible()
     expect(page.get_by_text("team's own score 2.0, coach's score 1.5")).to_be_visible()

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric, ReportingSchedule
 from convene.reporting.models import Value
 
+from ..factories import make_bp_metric, record_figures
 from .helpers import check_page
 
 pytestmark = pytest.mark.browser
 
 
-def test_data_lead_enters_figures_cell_by_cell(page, live_server, world, login):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
-    ).sync_periods()
-    bp = Metric.objects.create(
-        collaborative=world.collaborative,
-        name="Hypertension control",
-        short_name="BP control",
-        conceptual_definition="Controlled share",
-        kind="proportion",
-        denominator="Adults with hypertension",
-        direction="up",
-    )
-    login(page.context, world.data_lead)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/")
+def test_data_lead_enters_figures_cell_by_cell(data_lead_page, team_url, bp_metric, periods):
+    page = data_lead_page
+    page.goto(team_url)
     page.get_by_role("link", name="Data and monthly reports").click()
     expect(page.get_by_role("heading", name="Data of Eastside clinic")).to_be_visible()
     check_page(page, "team-data")
@@ -39,7 +25,7 @@ def test_data_lead_enters_figures_cell_by_cell(page, live_server, world, login):
     numerator.fill("70")
     denominator.fill("64")
     denominator.press("Tab")
-    status = page.locator(f"#status-{bp.pk}-{world.collaborative.periods.first().pk}")
+    status = page.locator(f"#status-{bp_metric.pk}-{periods[0].pk}")
     expect(status).to_contain_text("cannot be larger than the denominator")
     numerator.fill("40")
     numerator.press("Tab")
@@ -60,38 +46,21 @@ def test_data_lead_enters_figures_cell_by_cell(page, live_server, world, login):
     expect(page.get_by_label("BP control, January 2026: numerator")).to_have_count(0)
 
 
-def test_a_new_month_appears_on_the_dashboard_chart(page, live_server, world, login):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
-    ).sync_periods()
-    bp = Metric.objects.create(
-        collaborative=world.collaborative,
-        name="Hypertension control",
-        short_name="BP control",
-        conceptual_definition="Controlled share",
-        kind="proportion",
-        denominator="Adults with hypertension",
-        direction="up",
-        goal=70,
-    )
-    periods = list(world.collaborative.periods.all()[:4])
-    for period, numerator in zip(periods[:3], [50, 52, 51], strict=True):
-        Value.objects.create(
-            team=world.team_a, metric=bp, period=period, numerator=numerator, denominator=100
-        )
-    login(page.context, world.data_lead)
-    team = f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/"
-    page.goto(team + "dashboard/")
+def test_a_new_month_appears_on_the_dashboard_chart(data_lead_page, team_url, world, periods):
+    bp = make_bp_metric(world.collaborative, goal=70)
+    record_figures(world.team_a, bp, [50, 52, 51], 100)
+    page = data_lead_page
+    page.goto(team_url + "dashboard/")
     expect(page.get_by_text("Latest: 51%")).to_be_visible()
     expect(page.locator(".chart svg .mark-symbol path")).to_have_count(3)
 
-    page.goto(team + "data/")
+    page.goto(team_url + "data/")
     page.get_by_label("BP control, April 2026: numerator").fill("58")
     page.get_by_label("BP control, April 2026: denominator").fill("100")
     page.get_by_label("BP control, April 2026: denominator").press("Tab")
     expect(page.locator(f"#status-{bp.pk}-{periods[3].pk}")).to_contain_text("Saved")
 
-    page.goto(team + "dashboard/")
+    page.goto(team_url + "dashboard/")
     expect(page.get_by_text("Latest: 58%")).to_be_visible()
     expect(page.locator(".chart svg .mark-symbol path")).to_have_count(4)
     check_page(page, "team-dashboard")

@@ -8,11 +8,9 @@ from .helpers import check_page
 pytestmark = pytest.mark.browser
 
 
-def test_host_deletes_a_team_and_restores_it(page, live_server, world, login):
+def test_host_deletes_a_team_and_restores_it(page, world, login, collaborative_url):
     login(page.context, world.host)
-    collaborative = world.collaborative
-    overview = f"{live_server.url}/c/{collaborative.pk}/"
-    page.goto(overview)
+    page.goto(collaborative_url)
     teams = page.get_by_role("table", name="Teams")
     expect(teams.get_by_role("link", name="Valley clinic")).to_be_visible()
     check_page(page, "overview")
@@ -21,7 +19,7 @@ def test_host_deletes_a_team_and_restores_it(page, live_server, world, login):
     expect(page.get_by_role("heading", name="Valley clinic")).to_be_visible()
     page.get_by_role("button", name="Delete team").click()
 
-    expect(page).to_have_url(overview)
+    expect(page).to_have_url(collaborative_url)
     expect(page.get_by_role("status")).to_contain_text("Team “Valley clinic” is deleted")
     expect(page.get_by_role("heading", name="1 team")).to_be_visible()
     expect(page.get_by_role("table", name="Teams").get_by_text("Valley clinic")).to_have_count(0)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric, ReportingSchedule
+from convene.measures.models import Metric
 from convene.reporting.models import Value
 
 from .helpers import check_page
@@ -15,24 +13,13 @@ from .helpers import check_page
 pytestmark = pytest.mark.browser
 
 
-def test_data_lead_adds_a_team_metric_and_enters_a_value(page, live_server, world, login):
+def test_data_lead_adds_a_team_metric_and_enters_a_value(
+    data_lead_page, team_url, world, bp_metric, periods
+):
     world.collaborative.can_teams_add_metrics = True
     world.collaborative.save()
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
-    ).sync_periods()
-    Metric.objects.create(
-        collaborative=world.collaborative,
-        name="Hypertension control",
-        short_name="BP control",
-        conceptual_definition="Controlled share",
-        kind="proportion",
-        denominator="Adults with hypertension",
-        direction="up",
-    )
-    login(page.context, world.data_lead)
-    team = f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/"
-    page.goto(team + "data/")
+    page = data_lead_page
+    page.goto(team_url + "data/")
     page.get_by_role("link", name="Add a metric of the team's own").click()
     expect(page.get_by_role("heading", name="New metric for Eastside clinic")).to_be_visible()
     check_page(page, "team-metric-form")
@@ -55,8 +42,7 @@ def test_data_lead_adds_a_team_metric_and_enters_a_value(page, live_server, worl
     value = page.get_by_label("Falls, January 2026: value")
     value.fill("3")
     value.press("Tab")
-    period = world.collaborative.periods.first()
-    expect(page.locator(f"#status-{falls.pk}-{period.pk}")).to_contain_text("Saved")
+    expect(page.locator(f"#status-{falls.pk}-{periods[0].pk}")).to_contain_text("Saved")
     assert Value.objects.get(metric=falls, team=world.team_a).numerator == 3
 
     page.get_by_role("link", name="Falls", exact=True).click()
@@ -65,7 +51,7 @@ def test_data_lead_adds_a_team_metric_and_enters_a_value(page, live_server, worl
     expect(page.get_by_role("link", name="Edit")).to_be_visible()
     check_page(page, "team-metric")
 
-    page.goto(team + "dashboard/")
+    page.goto(team_url + "dashboard/")
     expect(page.get_by_role("heading", name="Falls on the ward")).to_contain_text("team's own")
     expect(page.get_by_role("heading", name="Hypertension control")).to_be_visible()
     check_page(page, "team-dashboard-with-own-metric")

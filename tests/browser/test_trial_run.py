@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from convene.measures.models import Metric, ReportingSchedule
 from convene.trials.models import TrialRun
 
-from ..factories import make_stratified_metric
+from ..factories import make_schedule, make_stratified_metric
 from .helpers import check_page
 
 pytestmark = pytest.mark.browser
@@ -32,12 +32,12 @@ def _fill_records(page, days_of_record_three: str) -> None:
         record.get_by_label("Days to appt", exact=False).fill(days)
 
 
-def test_team_sends_its_trial_and_the_host_reviews_it(page, live_server, world, login):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative,
-        first_period_on=date(2026, 1, 1),
-        trial_run=ReportingSchedule.TrialRule.REQUIRED,
-    ).sync_periods()
+def test_team_sends_its_trial_and_the_host_reviews_it(
+    data_lead_page, world, login, collaborative_url, team_url
+):
+    make_schedule(
+        world.collaborative, date(2026, 1, 1), trial_run=ReportingSchedule.TrialRule.REQUIRED
+    )
     make_stratified_metric(world.collaborative, position=0)
     Metric.objects.create(
         collaborative=world.collaborative,
@@ -49,12 +49,10 @@ def test_team_sends_its_trial_and_the_host_reviews_it(page, live_server, world, 
         direction=Metric.Direction.DOWN,
         position=1,
     )
-    c, team = world.collaborative.pk, world.team_a.pk
-    base = live_server.url
 
     # The data lead finds the grid closed and goes to the trial run from it.
-    login(page.context, world.data_lead)
-    page.goto(f"{base}/c/{c}/teams/{team}/data/")
+    page = data_lead_page
+    page.goto(team_url + "data/")
     expect(page.get_by_text("Routine reporting opens when a host accepts")).to_be_visible()
     page.get_by_role("link", name="Open the trial run").click()
     _fill_records(page, days_of_record_three="-4")
@@ -71,7 +69,7 @@ def test_team_sends_its_trial_and_the_host_reviews_it(page, live_server, world, 
 
     # The host finds it from the measures page and returns it with a comment.
     login(page.context, world.host)
-    page.goto(f"{base}/c/{c}/measures/")
+    page.goto(collaborative_url + "measures/")
     page.get_by_role("link", name="Trial runs").click()
     check_page(page, "trial-runs")
     page.get_by_role("link", name="Review").click()
@@ -85,13 +83,13 @@ def test_team_sends_its_trial_and_the_host_reviews_it(page, live_server, world, 
 
     # The team reads the comment, sends the trial again, and the host accepts it.
     login(page.context, world.data_lead)
-    page.goto(f"{base}/c/{c}/teams/{team}/trial/")
+    page.goto(team_url + "trial/")
     expect(page.get_by_text("Count walk-ins from the day they book.")).to_be_visible()
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("Trial run sent.")).to_be_visible()
 
     login(page.context, world.host)
-    page.goto(f"{base}/c/{c}/teams/{team}/trial/")
+    page.goto(team_url + "trial/")
     page.get_by_label("Accept").check()
     page.get_by_role("button", name="Save the decision").click()
     expect(page.get_by_text("Decision saved.")).to_be_visible()
@@ -99,12 +97,12 @@ def test_team_sends_its_trial_and_the_host_reviews_it(page, live_server, world, 
 
     # The team reads the whole conversation, with the records as the host returned them.
     login(page.context, world.data_lead)
-    page.goto(f"{base}/c/{c}/teams/{team}/trial/")
+    page.goto(team_url + "trial/")
     page.get_by_text("The records as they were reviewed").click()
     expect(page.get_by_role("table", name="The records reviewed on")).to_be_visible()
     check_page(page, "trial-run-accepted")
 
     # Routine reporting is open: the grid takes figures.
-    page.goto(f"{base}/c/{c}/teams/{team}/data/")
+    page.goto(team_url + "data/")
     expect(page.get_by_text("Routine reporting opens")).to_have_count(0)
     expect(page.get_by_label("Days to appt, January 2026: value")).to_be_visible()

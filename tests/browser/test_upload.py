@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from convene.measures.models import Metric, ReportingSchedule
 from convene.reporting.models import Value
 
 from .helpers import check_page
@@ -16,21 +13,9 @@ from .helpers import check_page
 pytestmark = pytest.mark.browser
 
 
-def test_data_lead_uploads_the_filled_template(page, live_server, world, login, tmp_path):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
-    ).sync_periods()
-    Metric.objects.create(
-        collaborative=world.collaborative,
-        name="Hypertension control",
-        short_name="BP control",
-        conceptual_definition="Controlled share",
-        kind="proportion",
-        denominator="Adults with hypertension",
-        direction="up",
-    )
-    login(page.context, world.data_lead)
-    page.goto(f"{live_server.url}/c/{world.collaborative.pk}/teams/{world.team_a.pk}/data/")
+def test_data_lead_uploads_the_filled_template(data_lead_page, team_url, bp_metric, tmp_path):
+    page = data_lead_page
+    page.goto(team_url + "data/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as a spreadsheet (.xlsx)").click()
     path = tmp_path / "figures.xlsx"
