@@ -49,8 +49,9 @@ def test_planner_builds_the_change_package_and_links_a_metric(
     page.get_by_label("Name").fill("Partner with patients")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("button", name="Move Partner with patients up").click()
-    headings = page.locator("section.card h3").all_text_contents()
-    assert headings == ["Partner with patients", "Measure blood pressure accurately"], headings
+    expect(page.locator("section.card h3")).to_have_text(
+        ["Partner with patients", "Measure blood pressure accurately"]
+    )
     check_page(page, "change-package")
     page.get_by_role("link", name="Copy from another collaborative").click()
     check_page(page, "change-package-copy")

@@ -45,9 +45,9 @@ def test_staff_creates_a_collaborative(page, live_server, world, login):
     topic.fill("Readmissions")
     form.get_by_role("button", name="Create the collaborative").click()
 
+    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
     created = Collaborative.objects.get(name=NAME)
     expect(page).to_have_url(f"{live_server.url}/c/{created.pk}/")
-    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("You are its host admin")
     expect(page.get_by_text(AIM)).to_be_visible()
     expect(page.get_by_role("link", name="Northern Health Partnership")).to_be_visible()
