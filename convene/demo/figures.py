@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from convene.collaboratives.models import CoachAssignment, Collaborative
+from convene.collaboratives.models import CoachAssignment, Collaborative, Team
 from convene.lib.dataversion import bump
 from convene.measures.models import Metric
 from convene.reporting.models import Feedback, ProgressScore, Report, Value
@@ -118,7 +118,7 @@ def load_values(collaborative: Collaborative, waiting: frozenset[str] = frozense
 
 def _figures(
     rng: random.Random,
-    team: Any,
+    team: Team,
     metric: Metric,
     period: Any,
     size: int,
@@ -170,7 +170,7 @@ def _figures(
 
 
 def _report(
-    rng: random.Random, team: Any, period: Any, late: bool, by: Any, narratives: list[dict]
+    rng: random.Random, team: Team, period: Any, late: bool, by: Any, narratives: list[dict]
 ) -> Report:
     narrative = rng.choice(narratives) if rng.random() < 0.6 else {}
     submitted = period.due_on + timedelta(days=9 if late else -rng.randint(0, 6))
@@ -186,7 +186,7 @@ def _report(
 
 
 def _scores(
-    team: Any,
+    team: Team,
     period: Any,
     position: int,
     change_at: int,
@@ -324,7 +324,7 @@ def load_trials(collaborative: Collaborative, waiting: frozenset[str] = frozense
         TrialReview.objects.bulk_create(reviews)
 
 
-def _trial_records(rng: random.Random, trial: TrialRun, metrics: list[Metric], team: Any) -> None:
+def _trial_records(rng: random.Random, trial: TrialRun, metrics: list[Metric], team: Team) -> None:
     prefix = "".join(word[0] for word in team.name.split()[:2]).upper()
     strata: dict[int, list[Any]] = {}
     for metric in metrics:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from convene.collaboratives.forms import DATE
+from convene.collaboratives.models import Collaborative, Team
 from convene.lib.forms import Styled
 
 from .models import Metric, ReportingSchedule, Stratification
@@ -43,7 +44,9 @@ class MetricForm(Styled, forms.ModelForm):
             "changes_measured": TEXT,
         }
 
-    def __init__(self, *args: Any, collaborative: Any, team: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, collaborative: Collaborative, team: Team | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.instance.collaborative = collaborative
         # Radio buttons need no empty "---------" choice: one must be picked.
@@ -102,7 +105,7 @@ class MetricForm(Styled, forms.ModelForm):
             for concept, items in self._key_change_groups.items()
         ]
 
-    def _for_team(self, team: Any) -> None:
+    def _for_team(self, team: Team) -> None:
         """A team's own metric: never core, not reported by strata, asked of no other team."""
         self.instance.team = team
         self.instance.is_required = False

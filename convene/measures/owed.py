@@ -6,15 +6,15 @@ run, dashboards) asks here, so they agree on what is owed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import F, Q
 from django.utils import timezone
+
+from convene.collaboratives.models import Team
 
 from .models import Metric, ReportingPeriod, Stratum
 
 
-def metrics_for(team: Any) -> list[Metric]:
+def metrics_for(team: Team) -> list[Metric]:
     """The shared metrics of the collaborative and the team's own, in their order."""
     return list(
         Metric.objects.filter(collaborative_id=team.collaborative_id)
@@ -34,7 +34,7 @@ def strata_of(metrics: list[Metric]) -> dict[int, list[Stratum]]:
     return strata
 
 
-def reportable_periods(team: Any) -> list[ReportingPeriod]:
+def reportable_periods(team: Team) -> list[ReportingPeriod]:
     """Periods that have begun: teams report on the past, not the future."""
     today = timezone.localdate()
     return list(
