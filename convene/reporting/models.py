@@ -91,7 +91,7 @@ class Value(AuditedModel):
         self.updated_by = by
         self.updated_at = timezone.now()
         self.version += 1
-        self.save()
+        self.save(update_fields=[*fields, "updated_by", "updated_at", "version"])
         return self
 
     def as_revision(self, by: Any, reason: str, at: Any = None) -> ValueRevision:
@@ -202,13 +202,20 @@ class Report(AuditedModel):
         self.submitted_at = now
         self.submitted_by = by
         self.is_late = late_after is not None and timezone.localdate(now) > late_after
-        self.save()
+        self._save_fields(["status", "submitted_at", "submitted_by", "is_late"])
 
     def reopen(self, by: Any) -> None:
         self.status = self.Status.DRAFT
         self.reopened_at = timezone.now()
         self.reopened_by = by
-        self.save()
+        self._save_fields(["status", "reopened_at", "reopened_by"])
+
+    def _save_fields(self, fields: list[str]) -> None:
+        """Save only ``fields`` (and the time), so a colleague's change to the rest stays."""
+        if self._state.adding:
+            self.save()
+        else:
+            self.save(update_fields=[*fields, "updated_at"])
 
 
 class ReportRevision(models.Model):
