@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
+from django.utils.functional import cached_property
 
 
 def style(field: forms.Field, small: bool = False) -> None:
@@ -37,3 +39,36 @@ class Styled:
             if name in self.fields:  # type: ignore[attr-defined]
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+
+class KeyedFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """A formset whose rows the server decides, each named by a key of its own.
+
+    Subclasses set ``self.keys`` before calling ``__init__``; row ``k`` of prefix ``p`` sends
+    ``p-k-<field>``. The rows come from the keys, never from a posted count: a row missing
+    from a post is checked as blank, and when rows were added or removed after the page was
+    shown, typed figures still reach the row they were typed in.
+    """
+
+    keys: list[str]
+
+    def total_form_count(self) -> int:
+        return len(self.keys)
+
+    def initial_form_count(self) -> int:
+        return len(self.keys)  # so every row is checked, a blank one too
+
+    def add_prefix(self, index: Any) -> str:
+        return f"{self.prefix}-{self.keys[index] if isinstance(index, int) else index}"
+
+    @cached_property
+    def management_form(self) -> ManagementForm:
+        counts = {TOTAL_FORM_COUNT: len(self.keys), INITIAL_FORM_COUNT: len(self.keys)}
+        form = ManagementForm(
+            {f"{self.prefix}-{name}": count for name, count in counts.items()},
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+            renderer=self.renderer,
+        )
+        form.full_clean()
+        return form

@@ -9,30 +9,19 @@ figures wait for an accepted (or excused) trial.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from convene.collaboratives.access import people_who_may, team_leads
-from convene.lib.forms import Styled, style
-from convene.measures.entry import check_entry
 from convene.measures.models import Metric, ReportingSchedule, Stratum
-from convene.measures.owed import strata_of
 from convene.measures.templatetags.measures_tags import plain
 
 from .models import TrialAnswer, TrialRecord, TrialReview, TrialRun
-
-# How a record stands against a proportion, as (numerator, denominator).
-PROPORTION_ANSWERS = {"out": (0, 0), "den": (0, 1), "num": (1, 1)}
-# Two or more capitalised words and nothing else, like "Maria Lopez": a person's name.
-LOOKS_LIKE_A_NAME = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ'’-]+(\s+[A-ZÀ-Þ][a-zß-ÿ'’-]+)+$")
 
 
 def trial_metrics(team: Any) -> list[Metric]:
@@ -113,13 +102,10 @@ def told_of_decision(trial: TrialRun) -> list[str]:
     return sorted(recipients)
 
 
-def trial_of(team: Any) -> TrialRun:
-    """The team's trial run, or an unsaved draft."""
-    return TrialRun.objects.filter(team=team).first() or TrialRun(team=team)
-
-
 @dataclass
 class PlannedRecord:
+    """A record as the team entered it, checked, to store."""
+
     position: int
     reference: str
     note: str
@@ -129,214 +115,28 @@ class PlannedRecord:
     )
 
 
-class TrialForm(Styled, forms.Form):
-    """The five records, each with its answer to every shared metric, and the team's questions.
-
-    Field names: ``r<position>-reference``, ``r<position>-note``, and per metric
-    ``r<position>-m<metric id>`` for a proportion, ``…-n`` and ``…-d`` for numbers,
-    ``…-g`` for the record's group when the metric is stratified.
-    """
-
-    questions = forms.CharField(
-        label=gettext_lazy("Questions and problems"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=TrialRun._meta.get_field("questions").help_text,
-    )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(
-        self,
-        *args: Any,
-        metrics: list[Metric],
-        trial: TrialRun,
-        submitting: bool = False,
-        **kwargs: Any,
-    ) -> None:
-        self.metrics = metrics
-        self.strata = strata_of(metrics)
-        self.submitting = submitting
-        super().__init__(*args, initial=_initial(trial, metrics), **kwargs)
-        for position in range(1, TrialRun.RECORDS + 1):
-            self._add_record_fields(position)
-        # Styled ran before the records' fields existed: give them its classes, small.
-        for name, form_field in self.fields.items():
-            if name.startswith("r"):
-                style(form_field, small=True)
-
-    def _add_record_fields(self, position: int) -> None:
-        r = f"r{position}"
-        self.fields[f"{r}-reference"] = forms.CharField(
-            label=_("Record reference"),
-            max_length=40,
-            required=False,
-            help_text=_("A number or code your team can trace, never a name."),
-        )
-        self.fields[f"{r}-note"] = forms.CharField(
-            label=_("Note on this record"), max_length=300, required=False
-        )
-        for metric in self.metrics:
-            m = f"{r}-m{metric.pk}"
-            if metric.kind == Metric.Kind.PROPORTION:
-                self.fields[m] = forms.ChoiceField(
-                    label=metric.short_name,
-                    required=False,
-                    choices=[
-                        ("", _("Not answered")),
-                        ("out", _("Not in the denominator")),
-                        ("den", _("In the denominator, not the numerator")),
-                        ("num", _("In the numerator")),
-                    ],
-                )
-            else:
-                if metric.has_denominator:
-                    label = _("%(metric)s: events") % {"metric": metric.short_name}
-                elif metric.unit:
-                    label = f"{metric.short_name} ({metric.unit})"
-                else:
-                    label = metric.short_name
-                self.fields[f"{m}-n"] = forms.CharField(
-                    label=label,
-                    required=False,
-                    max_length=20,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-                )
-                if metric.has_denominator:
-                    self.fields[f"{m}-d"] = forms.CharField(
-                        label=_("%(metric)s: exposure") % {"metric": metric.short_name},
-                        required=False,
-                        max_length=20,
-                        widget=forms.TextInput(
-                            attrs={"inputmode": "decimal", "autocomplete": "off"}
-                        ),
-                    )
-            groups = self.strata.get(metric.stratification_id or 0, [])
-            if groups:
-                self.fields[f"{m}-g"] = forms.TypedChoiceField(
-                    label=f"{metric.short_name}: {metric.stratification.name}",
-                    required=False,
-                    coerce=int,
-                    empty_value=None,
-                    choices=[("", "—"), *((s.pk, s.name) for s in groups)],
-                )
-
-    def rows(self) -> list[dict[str, Any]]:
-        """The bound fields of each record, for the template."""
-        rows = []
-        for position in range(1, TrialRun.RECORDS + 1):
-            r = f"r{position}"
-            answers = []
-            for metric in self.metrics:
-                m = f"{r}-m{metric.pk}"
-                answers.append(
-                    {
-                        "metric": metric,
-                        "choice": self[m] if m in self.fields else None,
-                        "numerator": self[f"{m}-n"] if f"{m}-n" in self.fields else None,
-                        "denominator": self[f"{m}-d"] if f"{m}-d" in self.fields else None,
-                        "group": self[f"{m}-g"] if f"{m}-g" in self.fields else None,
-                    }
-                )
-            rows.append(
-                {
-                    "position": position,
-                    "reference": self[f"{r}-reference"],
-                    "note": self[f"{r}-note"],
-                    "answers": answers,
-                }
-            )
-        return rows
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        self.records = [self._clean_record(p) for p in range(1, TrialRun.RECORDS + 1)]
-        references = [r.reference.casefold() for r in self.records if r.reference]
-        for record in self.records:
-            if record.reference and references.count(record.reference.casefold()) > 1:
-                self.add_error(
-                    f"r{record.position}-reference",
-                    _("Each record needs its own reference."),
-                )
-        if self.submitting:
-            self._check_complete()
-        return cleaned
-
-    def _clean_record(self, position: int) -> PlannedRecord:
-        r = f"r{position}"
-        reference = (self.cleaned_data.get(f"{r}-reference") or "").strip()
-        if LOOKS_LIKE_A_NAME.match(reference):
-            self.add_error(
-                f"{r}-reference",
-                _("This looks like a person's name: use the record's number or a code instead."),
-            )
-        record = PlannedRecord(position, reference, (self.cleaned_data.get(f"{r}-note") or ""))
-        for metric in self.metrics:
-            m = f"{r}-m{metric.pk}"
-            group = self.cleaned_data.get(f"{m}-g")
-            if metric.kind == Metric.Kind.PROPORTION:
-                choice = self.cleaned_data.get(m) or ""
-                if choice:
-                    numerator, denominator = PROPORTION_ANSWERS[choice]
-                    record.answers[metric.pk] = (Decimal(numerator), Decimal(denominator), group)
-                continue
-            check = check_entry(
-                metric,
-                self.cleaned_data.get(f"{m}-n"),
-                self.cleaned_data.get(f"{m}-d") if metric.has_denominator else None,
-                [],
-            )
-            if check.errors:
-                self.add_error(f"{m}-n", " ".join(check.errors))
-            elif not check.is_blank:
-                record.answers[metric.pk] = (check.numerator, check.denominator, group)
-        return record
-
-    def _check_complete(self) -> None:
-        for record in self.records:
-            r = f"r{record.position}"
-            if not record.reference:
-                self.add_error(f"{r}-reference", _("Give every record a reference."))
-            elif not record.answers:
-                self.add_error(f"{r}-reference", _("Answer at least one metric for this record."))
-
-
-def _initial(trial: TrialRun, metrics: list[Metric]) -> dict[str, Any]:
-    if not trial.pk:
-        return {}
-    initial: dict[str, Any] = {"questions": trial.questions, "version": trial.version}
-    kinds = {metric.pk: metric.kind for metric in metrics}
-    for record in trial.records.prefetch_related("answers"):
-        r = f"r{record.position}"
-        initial[f"{r}-reference"] = record.reference
-        initial[f"{r}-note"] = record.note
-        for answer in record.answers.all():
-            m = f"{r}-m{answer.metric_id}"
-            if kinds.get(answer.metric_id) == Metric.Kind.PROPORTION:
-                pair = (int(answer.numerator or 0), int(answer.denominator or 0))
-                initial[m] = next(k for k, v in PROPORTION_ANSWERS.items() if v == pair)
-            else:
-                initial[f"{m}-n"] = plain(answer.numerator)
-                initial[f"{m}-d"] = plain(answer.denominator)
-            initial[f"{m}-g"] = answer.stratum_id
-    return initial
-
-
 class Conflict(Exception):
     """Somebody saved the trial run since this copy was loaded."""
 
 
-def save_trial(trial: TrialRun, form: TrialForm, by: Any, submit: bool) -> TrialRun:
+def save_trial(
+    trial: TrialRun,
+    *,
+    questions: str,
+    expected_version: int | None,
+    records: list[PlannedRecord],
+    by: Any,
+    submit: bool,
+) -> TrialRun:
     """Store the five records all together; refuse a save from a stale copy."""
-    expected = form.cleaned_data.get("version")
     with transaction.atomic():
         if trial.pk:
             stored = TrialRun.objects.select_for_update().get(pk=trial.pk)
-            if stored.version != expected or not stored.is_editable:
+            if stored.version != expected_version or not stored.is_editable:
                 raise Conflict
             trial = stored
             trial.version += 1
-        trial.questions = form.cleaned_data["questions"]
+        trial.questions = questions
         trial.updated_by = by
         trial.updated_at = timezone.now()
         if submit:
@@ -348,7 +148,7 @@ def save_trial(trial: TrialRun, form: TrialForm, by: Any, submit: bool) -> Trial
                 trial.save()
         except IntegrityError as error:  # a colleague started the trial a moment ago
             raise Conflict from error
-        _store_records(trial, form.records)
+        _store_records(trial, records)
     return trial
 
 
@@ -385,56 +185,25 @@ def _store_records(trial: TrialRun, planned: list[PlannedRecord]) -> None:
                 answer.save(update_fields=["numerator", "denominator", "stratum"])
 
 
-class ReviewForm(Styled, forms.Form):
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
-        choices=TrialReview.Decision.choices,
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("Comment to the team"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy(
-            "What to change before routine reporting, or what worked well. "
-            "Needed when you return the trial or excuse the team."
-        ),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, trial: TrialRun, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.trial = trial
-        if trial.status != TrialRun.Status.SUBMITTED:
-            # Only a submitted trial can be judged; any unfinished one can be excused.
-            self.fields["decision"].choices = [
-                (TrialReview.Decision.EXCUSE.value, TrialReview.Decision.EXCUSE.label)
-            ]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        decision = cleaned.get("decision")
-        needs_comment = {TrialReview.Decision.RETURN, TrialReview.Decision.EXCUSE}
-        if decision in needs_comment and not (cleaned.get("comment") or "").strip():
-            self.add_error("comment", _("Tell the team why."))
-        return cleaned
-
-
 def review_trial(
-    trial: TrialRun, form: ReviewForm, by: Any, metrics: list[Metric] | None = None
+    trial: TrialRun,
+    *,
+    decision: str,
+    comment: str,
+    expected_version: int,
+    by: Any,
+    metrics: list[Metric] | None = None,
 ) -> TrialReview:
     """Record a host's decision with the records as they were read; refuse one made on a
     stale or already-decided trial."""
     with transaction.atomic():
         stored = TrialRun.objects.select_for_update().get(pk=trial.pk)
-        decision = form.cleaned_data["decision"]
         allowed = (
             not stored.is_done
             if decision == TrialReview.Decision.EXCUSE
             else stored.status == TrialRun.Status.SUBMITTED
         )
-        if stored.version != form.cleaned_data["version"] or not allowed:
+        if stored.version != expected_version or not allowed:
             raise Conflict
         stored.status = decision
         stored.version += 1
@@ -444,7 +213,7 @@ def review_trial(
         return TrialReview.objects.create(
             trial=stored,
             decision=decision,
-            comment=form.cleaned_data["comment"].strip(),
+            comment=comment,
             reviewed_by=by,
             records=snapshot(stored, metrics or []),
         )

@@ -18,19 +18,16 @@ from convene.collaboratives.overview import labelled_teams
 from convene.lib import emails
 from convene.measures.models import ReportingSchedule
 
+from .access import trial_in
+from .forms import ReviewForm, TrialEntry
 from .models import TrialReview, TrialRun
 from .trial import (
     Conflict,
-    ReviewForm,
-    TrialForm,
     answer_table,
-    review_trial,
     reviewers,
-    save_trial,
     summaries,
     told_of_decision,
     trial_metrics,
-    trial_of,
     trial_rule,
 )
 
@@ -46,7 +43,7 @@ def _conflict_message() -> str:
 def team_trial(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
     """The team's trial run: a form while it is the team's to change, the records otherwise."""
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
-    trial = trial_of(team)
+    trial = trial_in(team)
     rule = trial_rule(team)
     metrics = trial_metrics(team)
     can_edit = (
@@ -55,37 +52,32 @@ def team_trial(request: HttpRequest, collaborative_id: int, team_id: int) -> Htt
         and rule != ReportingSchedule.TrialRule.OFF
         and bool(metrics)
     )
-    form = TrialForm(metrics=metrics, trial=trial) if can_edit else None
-    status = 200
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        submitting = request.POST.get("action") == "submit"
-        form = TrialForm(request.POST, metrics=metrics, trial=trial, submitting=submitting)
-        if form.is_valid():
-            try:
-                trial = save_trial(trial, form, request.user, submit=submitting)
-            except Conflict:
-                trial = trial_of(team)
-                form = _refreshed(request, metrics, trial)
-            else:
-                if submitting:
-                    transaction.on_commit(
-                        lambda: emails.trial_submitted(request, trial, reviewers(trial))
-                    )
-                    messages.success(
-                        request, _("Trial run sent. A host will review it and tell your team.")
-                    )
-                else:
-                    messages.success(request, _("Trial run saved as a draft."))
-                return redirect("trials:trial", collaborative_id, team_id)
-        else:
-            messages.error(request, _("Nothing was saved: please correct the marked answers."))
-        status = 400
-    return _render(request, team, access, trial, rule, metrics, form, None, status)
+    if request.method != "POST":
+        entry = TrialEntry(trial=trial, metrics=metrics) if can_edit else None
+        return _render(request, team, access, trial, rule, metrics, entry, None)
+    if not can_edit:
+        raise PermissionDenied
+    submitting = request.POST.get("action") == "submit"
+    entry = TrialEntry(request.POST, trial=trial, metrics=metrics, submitting=submitting)
+    if not entry.is_valid():
+        messages.error(request, _("Nothing was saved: please correct the marked answers."))
+        return _render(request, team, access, trial, rule, metrics, entry, None, status=400)
+    try:
+        trial = entry.save(request.user)
+    except Conflict:
+        trial = trial_in(team)
+        entry = _refreshed(request, metrics, trial)
+        return _render(request, team, access, trial, rule, metrics, entry, None, status=400)
+    if submitting:
+        transaction.on_commit(lambda: emails.trial_submitted(request, trial, reviewers(trial)))
+        messages.success(request, _("Trial run sent. A host will review it and tell your team."))
+    else:
+        messages.success(request, _("Trial run saved as a draft."))
+    return redirect("trials:trial", collaborative_id, team_id)
 
 
-def _refreshed(request: HttpRequest, metrics: list[Any], trial: TrialRun) -> TrialForm | None:
+def _refreshed(request: HttpRequest, metrics: list[Any], trial: TrialRun) -> TrialEntry | None:
+    """After a refused save: the form on the trial as saved now, keeping what was typed."""
     if not trial.is_editable:
         messages.error(
             request,
@@ -94,10 +86,10 @@ def _refreshed(request: HttpRequest, metrics: list[Any], trial: TrialRun) -> Tri
         return None
     data = request.POST.copy()
     data["version"] = str(trial.version)
-    form = TrialForm(data, metrics=metrics, trial=trial)
-    form.is_valid()
-    form.add_error(None, _conflict_message())
-    return form
+    entry = TrialEntry(data, trial=trial, metrics=metrics)
+    entry.is_valid()
+    entry.refuse(_conflict_message())
+    return entry
 
 
 def _render(
@@ -107,7 +99,7 @@ def _render(
     trial: TrialRun,
     rule: str,
     metrics: list[Any],
-    form: TrialForm | None,
+    entry: TrialEntry | None,
     review_form: ReviewForm | None,
     status: int = 200,
 ) -> HttpResponse:
@@ -118,7 +110,7 @@ def _render(
     )
     if may_review and review_form is None:
         review_form = ReviewForm(initial={"version": trial.version}, trial=trial)
-    shown = bool(trial.pk) and form is None
+    shown = bool(trial.pk) and entry is None
     return render(
         request,
         "trials/trial_run.html",
@@ -130,8 +122,7 @@ def _render(
             "rule": rule,
             "required": rule == ReportingSchedule.TrialRule.REQUIRED,
             "metrics": metrics,
-            "form": form,
-            "rows": form.rows() if form is not None else [],
+            "entry": entry,
             "table": answer_table(trial, metrics) if shown else [],
             "summaries": summaries(trial, metrics) if shown else [],
             "reviews": _reviews(trial),
@@ -151,33 +142,29 @@ def _reviews(trial: TrialRun) -> Any:
 @login_required
 def review_trial_run(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "review_trial_run")
-    # A team that never started its trial can still be excused from it.
-    trial = trial_of(team)
+    trial = trial_in(team)
     form = ReviewForm(request.POST, trial=trial)
-    if form.is_valid():
-        try:
-            if not trial.pk:
-                trial, _created = TrialRun.objects.get_or_create(team=team)
-            review = review_trial(trial, form, request.user, trial_metrics(team))
-        except Conflict:
-            messages.error(
-                request,
-                _(
-                    "The trial run changed since you opened it (the team edited it, or another "
-                    "host decided). Read it again before deciding."
-                ),
-            )
-            return redirect("trials:trial", collaborative_id, team_id)
-        transaction.on_commit(
-            lambda: emails.trial_reviewed(
-                request, review.trial, review, told_of_decision(review.trial)
-            )
+    if not form.is_valid():
+        rule, metrics = trial_rule(team), trial_metrics(team)
+        return _render(request, team, access, trial, rule, metrics, None, form, status=400)
+    try:
+        if not trial.pk:  # a team that never started its trial can still be excused from it
+            trial = trial_in(team, create=True)
+        review = form.save(trial, request.user, trial_metrics(team))
+    except Conflict:
+        messages.error(
+            request,
+            _(
+                "The trial run changed since you opened it (the team edited it, or another "
+                "host decided). Read it again before deciding."
+            ),
         )
-        messages.success(request, _("Decision saved. The team's leads were told by e-mail."))
-        return redirect("trials:trials", collaborative_id)
-    rule = trial_rule(team)
-    metrics = trial_metrics(team)
-    return _render(request, team, access, trial, rule, metrics, None, form, status=400)
+        return redirect("trials:trial", collaborative_id, team_id)
+    transaction.on_commit(
+        lambda: emails.trial_reviewed(request, review.trial, review, told_of_decision(review.trial))
+    )
+    messages.success(request, _("Decision saved. The team's leads were told by e-mail."))
+    return redirect("trials:trials", collaborative_id)
 
 
 @login_required

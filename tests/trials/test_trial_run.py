@@ -17,6 +17,7 @@ from convene.measures.models import Metric, ReportingSchedule
 from convene.reporting.models import Value
 from convene.trials.models import TrialAnswer, TrialRecord, TrialReview, TrialRun
 from tests.factories import make_stratified_metric, make_team
+from tests.typed import typed_values
 
 NOW = datetime(2026, 3, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 
@@ -79,12 +80,12 @@ def _records(world, count=5, **overrides):
     groups = list(bp.stratification.strata.all())
     data = {"questions": "Is a reading from the nurse's note enough?"}
     for i in range(1, count + 1):
-        data[f"r{i}-reference"] = f"EF-{1000 + i}"
-        data[f"r{i}-m{bp.pk}"] = "num" if i % 2 else "den"
-        data[f"r{i}-m{bp.pk}-g"] = str(groups[i % 3].pk)
-        data[f"r{i}-m{visits.pk}-n"] = "1" if i == 2 else "0"
-        data[f"r{i}-m{visits.pk}-d"] = "1"
-        data[f"r{i}-m{days.pk}-n"] = str(10 * i)
+        data[f"record-{i}-reference"] = f"EF-{1000 + i}"
+        data[f"record-{i}-m{bp.pk}"] = "num" if i % 2 else "den"
+        data[f"record-{i}-m{bp.pk}_group"] = str(groups[i % 3].pk)
+        data[f"record-{i}-m{visits.pk}_numerator"] = "1" if i == 2 else "0"
+        data[f"record-{i}-m{visits.pk}_denominator"] = "1"
+        data[f"record-{i}-m{days.pk}_numerator"] = str(10 * i)
     data.update(overrides)
     return data
 
@@ -166,7 +167,8 @@ def test_routine_figures_wait_for_an_accepted_trial(
     # The team reads the comment, corrects record 3 and sends it again.
     client.force_login(world.data_lead)
     assert comment in client.get(_url(world)).content.decode()
-    assert _send(client, world, **{f"r3-m{world.metrics[2].pk}-n": "12"}).status_code == 302
+    days_of_record_3 = f"record-3-m{world.metrics[2].pk}_numerator"
+    assert _send(client, world, **{days_of_record_3: "12"}).status_code == 302
     trial.refresh_from_db()
     assert trial.status == TrialRun.Status.SUBMITTED
 
@@ -195,7 +197,7 @@ def test_records_are_stored_as_answered_and_summarised_for_the_host(client, setu
     world = setup
     bp, visits, days = world.metrics
     client.force_login(world.data_lead)
-    _send(client, world, **{f"r5-m{bp.pk}": "out", f"r4-m{days.pk}-n": ""})
+    _send(client, world, **{f"record-5-m{bp.pk}": "out", f"record-4-m{days.pk}_numerator": ""})
     answers = TrialAnswer.objects.filter(record__trial__team=world.team_a)
     bp_answers = {a.record.position: a for a in answers.filter(metric=bp)}
     assert (bp_answers[1].numerator, bp_answers[1].denominator) == (1, 1)
@@ -224,10 +226,10 @@ def test_bad_answers_are_all_listed_and_nothing_is_stored(client, setup):
         client,
         world,
         **{
-            "r1-reference": "Maria Lopez",
-            "r2-reference": "EF-1003",  # the same as record 3's
-            f"r4-m{days.pk}-n": "-3",
-            f"r5-m{visits.pk}-n": "two",
+            "record-1-reference": "Maria Lopez",
+            "record-2-reference": "EF-1003",  # the same as record 3's
+            f"record-4-m{days.pk}_numerator": "-3",
+            f"record-5-m{visits.pk}_numerator": "two",
         },
     )
     assert response.status_code == 400
@@ -241,12 +243,32 @@ def test_bad_answers_are_all_listed_and_nothing_is_stored(client, setup):
     assert not TrialRun.objects.exists()
 
 
+def test_a_refused_trial_keeps_every_answer_typed_in_each_record(client, setup):
+    world = setup
+    bp, visits, days = world.metrics
+    client.force_login(world.data_lead)
+    typed = _records(
+        world,
+        **{
+            "record-2-note": "Seen twice that month",
+            f"record-3-m{visits.pk}_numerator": "-1",  # the one bad answer
+        },
+    )
+    response = client.post(_url(world), {**typed, "action": "submit"})
+    assert response.status_code == 400
+    assert not TrialRun.objects.exists()
+    kept = typed_values(response)
+    assert {name: kept.get(name) for name in typed} == typed
+    errors = re.findall(r'id="id_(record-\d-m\d+_\w+)_error">([^<]*)<', response.content.decode())
+    assert errors == [(f"record-3-m{visits.pk}_numerator", "The numerator cannot be negative. ")]
+
+
 def test_sending_needs_five_referenced_records_but_a_draft_does_not(client, setup):
     world = setup
     client.force_login(world.data_lead)
     draft = {**_records(world, count=3), "action": "save"}
     assert client.post(_url(world), draft).status_code == 302
-    response = _send(client, world, **{"r4-reference": "", "r5-reference": ""})
+    response = _send(client, world, **{"record-4-reference": "", "record-5-reference": ""})
     assert response.status_code == 400
     assert response.content.decode().count("Give every record a reference.") == 2
     trial = TrialRun.objects.get(team=world.team_a)
@@ -263,12 +285,22 @@ def test_a_save_from_a_stale_copy_is_refused_and_keeps_the_typing(client, setup)
     client.force_login(world.champion)  # a colleague saves meanwhile
     client.post(
         _url(world),
-        {**_records(world, count=1), "r1-reference": "EF-9", "action": "save", "version": stale},
+        {
+            **_records(world, count=1),
+            "record-1-reference": "EF-9",
+            "action": "save",
+            "version": stale,
+        },
     )
     client.force_login(world.data_lead)
     response = client.post(
         _url(world),
-        {**_records(world, count=1), "r1-reference": "EF-7", "action": "save", "version": stale},
+        {
+            **_records(world, count=1),
+            "record-1-reference": "EF-7",
+            "action": "save",
+            "version": stale,
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
