@@ -8,11 +8,14 @@ from statistics import mean
 from typing import Any
 
 from django import forms
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from convene.charts.specs import chart_date, progress_chart
 from convene.lib.forms import Styled
+from convene.lib.versioning import save_if_unchanged
 from convene.measures.models import ReportingPeriod
 
 from .models import ProgressScore
@@ -39,6 +42,21 @@ class ProgressForm(Styled, forms.ModelForm):
         self.fields["note"].help_text = _("Optional: what the score rests on.")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def save_unless_changed(self, by: Any) -> bool:
+        """Store the score as ``by``'s, unless someone saved one in between (then False)."""
+        score = self.instance
+        score.scored_by = by
+        score.scored_at = timezone.now()
+        if score.pk:
+            expected = self.cleaned_data.get("version") or 0
+            return save_if_unchanged(score, expected, ["score", "note", "scored_by", "scored_at"])
+        try:
+            with transaction.atomic():
+                score.save()
+        except IntegrityError:
+            return False  # a score for this period and rater was created meanwhile
+        return True
 
 
 @dataclass

@@ -5,22 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import team_for
-from convene.lib.versioning import save_if_unchanged
-from convene.measures.models import ReportingPeriod
 
+from .access import progress_score_in, report_in
 from .models import ProgressScore
 from .progress import ProgressForm
-from .views import render_period, report_of
+from .views import render_period
 
 CONFLICT = gettext_lazy(
     "Someone else saved a score for this period while you were choosing. Their score is "
@@ -38,43 +35,19 @@ def save_progress_score(
     # The team rates itself as it enters its data; coaches rate as they give feedback.
     action = "enter_team_data" if rater == ProgressScore.Rater.TEAM else "give_feedback"
     team, access = team_for(request, collaborative_id, team_id, action)
-    period = get_object_or_404(
-        ReportingPeriod, pk=period_id, collaborative_id=team.collaborative_id
-    )
-    report = report_of(team, period)
+    report = report_in(team, period_id)
     if rater == ProgressScore.Rater.TEAM and report.is_locked:
         raise PermissionDenied  # submitted with the report; a host admin can reopen it
-    score = ProgressScore.objects.filter(team=team, period=period, rater=rater).first()
-    if score is None:
-        score = ProgressScore(team=team, period=period, rater=rater)
-    form = ProgressForm(request.POST, instance=score, prefix=rater)
+    form = ProgressForm(request.POST, instance=progress_score_in(report, rater), prefix=rater)
     if form.is_valid():
-        form.instance.scored_by = request.user
-        form.instance.scored_at = timezone.now()
-        if _save(form):
+        if form.save_unless_changed(request.user):
             messages.success(request, _("Progress score saved."))
             url = reverse("reporting:period-report", args=[collaborative_id, team_id, period_id])
             return redirect(f"{url}#progress")
-        current = ProgressScore.objects.get(team=team, period=period, rater=rater)
+        current = progress_score_in(report, rater)
         data = request.POST.copy()
         data[f"{rater}-version"] = str(current.version)  # saving again is a deliberate choice
         form = ProgressForm(data, instance=current, prefix=rater)
         form.is_valid()
         form.add_error(None, CONFLICT)
-    return render_period(
-        request, team, access, period, report, {"progress_form": (rater, form)}, status=400
-    )
-
-
-def _save(form: ProgressForm) -> bool:
-    """Store the score unless someone saved one in between (then False)."""
-    score = form.instance
-    if score.pk:
-        expected = form.cleaned_data.get("version") or 0
-        return save_if_unchanged(score, expected, ["score", "note", "scored_by", "scored_at"])
-    try:
-        with transaction.atomic():
-            score.save()
-    except IntegrityError:
-        return False  # a score for this period and rater was created meanwhile
-    return True
+    return render_period(request, report, access, progress_form=(rater, form), status=400)

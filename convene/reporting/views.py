@@ -7,26 +7,23 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import collaborative_for, team_for
 from convene.measures.access import metric_in
-from convene.measures.entry import check_entry
-from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule, Stratum
-from convene.measures.owed import metrics_for, strata_of
-from convene.trials.models import TrialRun
+from convene.trials.access import trial_in
 from convene.trials.trial import reporting_closed, trial_rule, waiting_count, why_closed
 
-from .entry import save_entry
-from .forms import NarrativeForm
-from .grid import Cell, history_of, team_grid
-from .models import Feedback, ProgressScore, Report, ReportRevision, Value
+from .access import report_in, value_in
+from .entry import enter_cell
+from .forms import CellForm, PeriodEntry
+from .grid import Cell, team_grid
+from .models import Feedback, ProgressScore, Report
 from .progress import progress_forms
 from .transfer import (
     COLUMNS,
@@ -40,21 +37,14 @@ from .transfer import (
 )
 
 
-def _period_of(team: Any, period_id: int) -> ReportingPeriod:
-    return get_object_or_404(ReportingPeriod, pk=period_id, collaborative_id=team.collaborative_id)
-
-
-def _is_locked(team: Any, period: ReportingPeriod) -> bool:
-    return Report.objects.filter(team=team, period=period, status=Report.Status.SUBMITTED).exists()
-
-
 @login_required
 def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    trial = trial_in(team)
     metrics, rows = team_grid(team)
     may_enter_data = access.can("enter_team_data", team)
-    rule, trial = trial_rule(team), TrialRun.objects.filter(team=team).first()
-    closed = why_closed(rule, trial.status if trial else None) if may_enter_data else ""
+    rule = trial_rule(team)
+    closed = why_closed(rule, trial.status if trial.pk else None) if may_enter_data else ""
     return render(
         request,
         "reporting/team_data.html",
@@ -67,7 +57,7 @@ def team_data(request: HttpRequest, collaborative_id: int, team_id: int) -> Http
             "can_enter": may_enter_data and not closed,
             "can_add_metric": access.can("add_team_metric", team),
             "reporting_closed": closed,
-            "trial": trial,
+            "trial": trial if trial.pk else None,  # None while the team has not started it
             "trial_rule": rule,
         },
     )
@@ -81,65 +71,36 @@ def save_cell(
     """Save one grid cell. Answers htmx with the cell's status; others go back to the grid."""
     team, _access = team_for(request, collaborative_id, team_id, "enter_team_data")
     metric = metric_in(team, metric_id)
-    period = _period_of(team, period_id)
+    report = report_in(team, period_id)
     if metric.stratification_id:
         raise PermissionDenied  # strata are entered on the period's page
-    value = Value.objects.filter(team=team, metric=metric, period=period, stratum=None).first()
-    numerator = request.POST.get("numerator")
-    denominator = request.POST.get("denominator") if metric.has_denominator else None
-    state, message = "saved", ""
-    if closed := reporting_closed(team):
-        state, message = "error", closed
-    elif _is_locked(team, period):
-        state, message = "error", _("This period is submitted and locked.")
-    else:
-        check = check_entry(metric, numerator, denominator, history_of(team, metric, period))
-        if check.incomplete:
-            state = "waiting"
-        elif check.errors:
-            state, message = "error", " ".join(check.errors)
-        elif check.warning and request.POST.get("confirm") != "1":
-            state, message = "confirm", check.warning
-        else:
-            version = request.POST.get("version")
-            expected = int(version) if version and version.isdigit() else None
-            value, saved = save_entry(
-                team=team,
-                metric=metric,
-                period=period,
-                stratum=None,
-                check=check,
-                by=request.user,
-                expected_version=expected,
-            )
-            if not saved:
-                state = "conflict"
-                message = _(
-                    "Someone else changed this figure. The saved figures are shown; "
-                    "enter yours again if they should replace them."
-                )
-    cell = Cell(metric, period, value, locked=_is_locked(team, period))
-    context = {
-        "cell": cell,
-        "team": team,
-        "collaborative": team.collaborative,
-        "state": state,
-        "message": message,
-        "numerator": numerator,
-        "denominator": denominator,
-    }
-    if request.htmx:
-        return render(request, "reporting/_cell_status.html", context)
-    level = messages.success if state == "saved" else messages.error
-    level(request, message or _("Saved."))
-    return redirect("reporting:team-data", collaborative_id, team_id)
-
-
-def report_of(team: Any, period: ReportingPeriod) -> Report:
-    """The team's report of the period, or an unsaved draft when there is none yet."""
-    return Report.objects.filter(team=team, period=period).first() or Report(
-        team=team, period=period
+    form = CellForm(request.POST)
+    form.is_valid()  # every field is optional: what was sent is read as typed
+    sent = form.cleaned_data
+    denominator = sent["denominator"] if metric.has_denominator else None
+    entry = enter_cell(
+        report,
+        metric,
+        sent["numerator"],
+        denominator,
+        confirmed=sent["confirm"],
+        expected_version=sent["version"],
+        by=request.user,
     )
+    if request.htmx:
+        context = {
+            "cell": Cell(metric, report.period, entry.value, locked=entry.locked),
+            "team": team,
+            "collaborative": team.collaborative,
+            "state": entry.state,
+            "message": entry.message,
+            "numerator": sent["numerator"],
+            "denominator": denominator,
+        }
+        return render(request, "reporting/_cell_status.html", context)
+    level = messages.success if entry.state == "saved" else messages.error
+    level(request, entry.message or _("Saved."))
+    return redirect("reporting:team-data", collaborative_id, team_id)
 
 
 def may_enter(access: Any, team: Any, report: Report) -> bool:
@@ -153,44 +114,46 @@ def period_report(
 ) -> HttpResponse:
     """One period: every metric (by strata where defined), notes, exclusions, the narrative."""
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
-    period = _period_of(team, period_id)
-    report = report_of(team, period)
-    can_enter = may_enter(access, team, report)
-    lines = _lines(team, period)
-    form = NarrativeForm(instance=report, prefix="report")
-    if request.method == "POST":
-        if not can_enter:
-            raise PermissionDenied
-        if closed := reporting_closed(team):
-            messages.error(request, closed)
-            return redirect("reporting:period-report", collaborative_id, team_id, period_id)
-        form = NarrativeForm(request.POST, instance=report, prefix="report")
-        outcome = _save_period(request, team, period, report, form, lines)
-        if outcome is not None:
-            return outcome
-    return render_period(
-        request,
-        team,
-        access,
-        period,
-        report,
-        {"lines": lines, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    report = report_in(team, period_id)
+    if request.method != "POST":
+        return render_period(request, report, access)
+    if not may_enter(access, team, report):
+        raise PermissionDenied
+    if closed := reporting_closed(team):
+        messages.error(request, closed)
+        return redirect("reporting:period-report", collaborative_id, team_id, period_id)
+    entry = PeriodEntry(request.POST, report=report)
+    if entry.is_valid():
+        entry.save(request.user)
+        if not entry.submitting:
+            messages.success(request, _("Draft saved."))
+        elif report.is_late:
+            messages.success(request, _("Report submitted late."))
+        else:
+            messages.success(request, _("Report submitted."))
+        return redirect("reporting:period-report", collaborative_id, team_id, period_id)
+    if entry.needs_confirmation:
+        messages.warning(request, _("Some figures look unusual. Check them, then confirm."))
+    else:
+        messages.error(request, _("Nothing was saved: please correct the marked figures."))
+    return render_period(request, report, access, entry=entry, status=400)
 
 
 def render_period(
     request: HttpRequest,
-    team: Any,
-    access: Any,
-    period: ReportingPeriod,
     report: Report,
-    extra: dict[str, Any],
+    access: Any,
+    *,
+    entry: PeriodEntry | None = None,
+    progress_form: tuple[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The period page; ``extra`` holds bound forms when a save was refused."""
+    """The period page; ``entry`` or ``progress_form`` hold what was typed when a save was
+    refused."""
+    team, period = report.team, report.period
     can_enter = may_enter(access, team, report)
     closed = reporting_closed(team) if can_enter else ""
+    entry = entry or PeriodEntry(report=report)
     context = {
         "collaborative": team.collaborative,
         "team": team,
@@ -211,157 +174,12 @@ def render_period(
                 ProgressScore.Rater.TEAM: can_enter,
                 ProgressScore.Rater.COACH: access.can("give_feedback", team),
             },
-            bound=extra.pop("progress_form", None),
+            bound=progress_form,
         ),
-        **extra,
+        "rows": entry.lines.rows,
+        "form": entry.narrative,
     }
-    if "lines" not in context:
-        context["lines"] = _lines(team, period)
-    if "form" not in context:
-        context["form"] = NarrativeForm(instance=report, prefix="report")
     return render(request, "reporting/period_report.html", context, status=status)
-
-
-def _lines(team: Any, period: ReportingPeriod) -> list[dict[str, Any]]:
-    """One line per metric, or per stratum of a stratified metric, with its stored value."""
-    metrics = metrics_for(team)
-    values = {
-        (v.metric_id, v.stratum_id): v
-        for v in Value.objects.filter(team=team, period=period).select_related("stratum")
-    }
-    strata = strata_of(metrics)
-    lines = []
-    for metric in metrics:
-        groups = strata.get(metric.stratification_id, []) if metric.stratification_id else []
-        for stratum in groups or [None]:
-            value = values.get((metric.pk, stratum.pk if stratum else None))
-            lines.append(_line(metric, stratum, value))
-        if groups:
-            lines.append(_total_line(metric, lines[-len(groups) :]))
-    return lines
-
-
-def _line(metric: Metric, stratum: Stratum | None, value: Value | None) -> dict[str, Any]:
-    return {
-        "key": f"{metric.pk}-{stratum.pk if stratum else 0}",
-        "metric": metric,
-        "stratum": stratum,
-        "value": value,
-        "numerator": value.numerator if value else "",
-        "denominator": value.denominator if value else "",
-        "note": value.note if value else "",
-        "is_excluded": value.is_excluded if value else False,
-        "exclusion_reason": value.exclusion_reason if value else "",
-        "errors": [],
-        "warning": "",
-    }
-
-
-def _total_line(metric: Metric, strata_lines: list[dict[str, Any]]) -> dict[str, Any]:
-    """The read-only total of a stratified metric: always the sum of its strata."""
-    stored = [line["value"] for line in strata_lines if line["value"] is not None]
-    numerators = [v.numerator for v in stored if v.numerator is not None]
-    denominators = [v.denominator for v in stored if v.denominator is not None]
-    return {
-        "key": f"{metric.pk}-total",
-        "metric": metric,
-        "is_total": True,
-        "numerator": sum(numerators) if numerators else "",
-        "denominator": sum(denominators) if denominators else "",
-    }
-
-
-def _save_period(
-    request: HttpRequest,
-    team: Any,
-    period: ReportingPeriod,
-    report: Report,
-    form: NarrativeForm,
-    lines: list[dict[str, Any]],
-) -> HttpResponse | None:
-    """Check every line; save all or nothing. Returns a redirect, or None to re-render."""
-    post = request.POST
-    confirmed = post.get("confirm_unusual") == "1"
-    checks = []
-    problems = False
-    for line in lines:
-        if line.get("is_total"):
-            continue
-        key = line["key"]
-        line["numerator"] = post.get(f"n-{key}", "")
-        line["denominator"] = post.get(f"d-{key}", "")
-        line["note"] = post.get(f"note-{key}", "")[:300]
-        line["is_excluded"] = post.get(f"x-{key}") == "on"
-        line["exclusion_reason"] = post.get(f"why-{key}", "")[:300]
-        metric = line["metric"]
-        check = check_entry(
-            metric,
-            line["numerator"],
-            line["denominator"] if metric.has_denominator else None,
-            history_of(team, metric, period) if line["stratum"] is None else [],
-        )
-        line["errors"] = list(check.errors)
-        if line["is_excluded"] and not line["exclusion_reason"].strip():
-            line["errors"].append(_("Say why the value is excluded."))
-        line["warning"] = check.warning
-        problems |= bool(line["errors"]) or (bool(check.warning) and not confirmed)
-        checks.append(check)
-    if not form.is_valid() or problems:
-        if any(line["warning"] for line in lines) and not any(line["errors"] for line in lines):
-            messages.warning(request, _("Some figures look unusual. Check them, then confirm."))
-        else:
-            messages.error(request, _("Nothing was saved: please correct the marked figures."))
-        return None
-    submitting = post.get("action") == "submit"
-    reason = post.get("reason", "")[:300]
-    with transaction.atomic():
-        entered = [line for line in lines if not line.get("is_total")]
-        for line, check in zip(entered, checks, strict=True):
-            value, _saved = save_entry(
-                team=team,
-                metric=line["metric"],
-                period=period,
-                stratum=line["stratum"],
-                check=check,
-                by=request.user,
-                expected_version=None,
-                reason=reason,
-            )
-            if value is not None:
-                _save_annotations(value, line, request.user, reason)
-        _save_narrative(report, form, request.user)
-        if submitting:
-            schedule = ReportingSchedule.objects.filter(
-                collaborative_id=team.collaborative_id
-            ).first()
-            report.submit(request.user, schedule)
-    if submitting:
-        note = _("Report submitted late.") if report.is_late else _("Report submitted.")
-        messages.success(request, note)
-    else:
-        messages.success(request, _("Draft saved."))
-    return redirect("reporting:period-report", team.collaborative_id, team.pk, period.pk)
-
-
-def _save_annotations(value: Value, line: dict[str, Any], by: Any, reason: str) -> None:
-    fields = {
-        "note": line["note"],
-        "is_excluded": line["is_excluded"],
-        "exclusion_reason": line["exclusion_reason"] if line["is_excluded"] else "",
-    }
-    if any(getattr(value, key) != new for key, new in fields.items()):
-        value.revise(by, reason, **fields)
-
-
-def _save_narrative(report: Report, form: NarrativeForm, by: Any) -> None:
-    if report.pk and form.has_changed():
-        old = Report.objects.get(pk=report.pk)
-        ReportRevision.objects.create(
-            report=report,
-            narrative={name: getattr(old, name) for name in Report.NARRATIVE},
-            replaced_by=by,
-        )
-    form.save()
 
 
 @require_POST
@@ -370,9 +188,7 @@ def reopen_report(
     request: HttpRequest, collaborative_id: int, team_id: int, period_id: int
 ) -> HttpResponse:
     team, _access = team_for(request, collaborative_id, team_id, "reopen_report")
-    report = get_object_or_404(
-        Report, team=team, period=_period_of(team, period_id), status=Report.Status.SUBMITTED
-    )
+    report = report_in(team, period_id, submitted=True)
     report.reopen(request.user)
     messages.success(request, _("The period is open again for this team."))
     return redirect("reporting:period-report", collaborative_id, team_id, period_id)
@@ -383,11 +199,7 @@ def value_history(
     request: HttpRequest, collaborative_id: int, team_id: int, value_id: int
 ) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "view_team_data")
-    value = get_object_or_404(
-        Value.objects.select_related("metric", "period", "stratum", "updated_by"),
-        pk=value_id,
-        team=team,
-    )
+    value = value_in(team, value_id)
     return render(
         request,
         "reporting/value_history.html",
@@ -469,9 +281,7 @@ def add_feedback(
     request: HttpRequest, collaborative_id: int, team_id: int, period_id: int
 ) -> HttpResponse:
     team, _access = team_for(request, collaborative_id, team_id, "give_feedback")
-    report = get_object_or_404(
-        Report, team=team, period=_period_of(team, period_id), status=Report.Status.SUBMITTED
-    )
+    report = report_in(team, period_id, submitted=True)
     text = request.POST.get("text", "").strip()
     if not text:
         messages.error(request, _("Write the feedback before sending it."))

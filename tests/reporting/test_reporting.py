@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from convene.measures.models import Metric, ReportingSchedule, Stratification, Stratum
 from convene.reporting.models import Report, Value
+from tests.factories import make_stratified_metric
+from tests.typed import typed_values
 
 TODAY = datetime(2026, 6, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 
@@ -174,9 +176,9 @@ def _period_url(world, month):
 
 def _report_form(bp, falls, **extra):
     data = {
-        f"n-{bp.pk}-0": "40",
-        f"d-{bp.pk}-0": "64",
-        f"n-{falls.pk}-0": "2",
+        f"line-{bp.pk}-0-numerator": "40",
+        f"line-{bp.pk}-0-denominator": "64",
+        f"line-{falls.pk}-0-numerator": "2",
         "report-changes_tested": "Repeat readings when the first is high",
         "report-improvements": "",
         "report-challenges": "Cuff sizes",
@@ -190,12 +192,16 @@ def _report_form(bp, falls, **extra):
 def test_the_period_page_saves_a_draft_with_notes_and_exclusions(client, world, measures):
     bp, falls = measures
     client.force_login(world.data_lead)
-    data = _report_form(bp, falls, **{f"note-{falls.pk}-0": "EHR outage", f"x-{falls.pk}-0": "on"})
+    data = _report_form(
+        bp,
+        falls,
+        **{f"line-{falls.pk}-0-note": "EHR outage", f"line-{falls.pk}-0-is_excluded": "on"},
+    )
     response = client.post(_period_url(world, 5), {**data, "action": "draft"})
     assert response.status_code == 400
     assert "Say why the value is excluded." in response.content.decode()
     assert not Value.objects.exists()  # all or nothing
-    data[f"why-{falls.pk}-0"] = "Two weeks of records missing"
+    data[f"line-{falls.pk}-0-exclusion_reason"] = "Two weeks of records missing"
     response = client.post(_period_url(world, 5), {**data, "action": "draft"})
     assert response.status_code == 302
     falls_value = Value.objects.get(metric=falls)
@@ -236,7 +242,7 @@ def test_a_host_reopens_and_a_change_keeps_its_reason(client, world, measures):
         )
     )
     client.force_login(world.data_lead)
-    data = _report_form(bp, falls, **{f"n-{bp.pk}-0": "44", "reason": "Report re-run"})
+    data = _report_form(bp, falls, **{f"line-{bp.pk}-0-numerator": "44", "reason": "Report re-run"})
     data["report-changes_tested"] = "Repeat readings; cuff audit"
     client.post(_period_url(world, 5), {**data, "action": "submit"})
     value = Value.objects.get(metric=bp)
@@ -261,10 +267,10 @@ def test_strata_are_entered_per_group_and_add_up_in_the_grid(client, world, meas
     client.post(
         _period_url(world, 4),
         {
-            f"n-{bp.pk}-{young.pk}": "10",
-            f"d-{bp.pk}-{young.pk}": "20",
-            f"n-{bp.pk}-{old.pk}": "30",
-            f"d-{bp.pk}-{old.pk}": "40",
+            f"line-{bp.pk}-{young.pk}-numerator": "10",
+            f"line-{bp.pk}-{young.pk}-denominator": "20",
+            f"line-{bp.pk}-{old.pk}-numerator": "30",
+            f"line-{bp.pk}-{old.pk}-denominator": "40",
             "action": "draft",
         },
     )
@@ -313,3 +319,69 @@ def test_the_grid_marks_overdue_reports(client, world, measures):
     body = client.get(url).content.decode()
     # On 20 June, January to May are past their grace days; June is not.
     assert body.count("overdue") == 5
+
+
+def test_a_refused_period_keeps_every_typed_value_and_marks_the_bad_lines(client, world, measures):
+    bp, falls = measures
+    by_age = make_stratified_metric(world.collaborative, ("18–44", "45+"), position=2)
+    young, old = by_age.stratification.strata.all()
+    client.force_login(world.data_lead)
+    typed = {
+        f"line-{bp.pk}-0-numerator": "40",
+        f"line-{bp.pk}-0-denominator": "64",
+        f"line-{bp.pk}-0-note": "Cuff audit month",
+        f"line-{falls.pk}-0-numerator": "two",
+        f"line-{falls.pk}-0-is_excluded": "on",
+        f"line-{falls.pk}-0-exclusion_reason": "EHR outage",
+        f"line-{by_age.pk}-{young.pk}-numerator": "12",
+        f"line-{by_age.pk}-{young.pk}-denominator": "10",
+        f"line-{by_age.pk}-{old.pk}-numerator": "3",
+        f"line-{by_age.pk}-{old.pk}-denominator": "9",
+        "report-changes_tested": "Repeat readings",
+    }
+    response = client.post(_period_url(world, 5), {**typed, "action": "submit"})
+    assert response.status_code == 400
+    assert not Value.objects.exists() and not Report.objects.exists()  # all or nothing
+    kept = typed_values(response)
+    assert {name: kept.get(name) for name in typed} == typed
+    page = response.content.decode()
+    assert "Nothing was saved: please correct the marked figures." in page
+    assert (
+        f'<div class="small text-danger" id="err-{falls.pk}-0">The value must be a number.' in page
+    )
+    assert f'id="err-{by_age.pk}-{young.pk}">The numerator cannot be larger' in page
+    assert page.count('class="small text-danger" id="err-') == 2  # only the bad lines
+
+
+def test_typed_figures_reach_their_line_when_metrics_were_added_meanwhile(client, world, measures):
+    bp, falls = measures
+    client.force_login(world.data_lead)
+    assert (
+        f'name="line-{falls.pk}-0-numerator"' in client.get(_period_url(world, 5)).content.decode()
+    )
+    added = Metric.objects.create(
+        collaborative=world.collaborative,
+        name="Added meanwhile",
+        short_name="New",
+        conceptual_definition="x",
+        kind="count",
+        direction="down",
+    )  # shown between the two: Hypotension's line moves down one
+    response = client.post(_period_url(world, 5), {**_report_form(bp, falls), "action": "draft"})
+    assert response.status_code == 302
+    stored = {v.metric: v.numerator for v in Value.objects.all()}
+    assert stored == {bp: 40, falls: 2}
+    assert added not in stored
+
+
+def test_the_period_form_speaks_spanish(client, world, measures):
+    bp, falls = measures
+    world.data_lead.language = "es"
+    world.data_lead.save(update_fields=["language"])
+    client.force_login(world.data_lead)
+    page = client.get(_period_url(world, 5)).content.decode()
+    assert 'placeholder="p. ej., caída del expediente clínico electrónico"' in page
+    assert 'placeholder="motivo"' in page
+    data = _report_form(bp, falls, **{f"line-{falls.pk}-0-is_excluded": "on"})
+    page = client.post(_period_url(world, 5), {**data, "action": "draft"}).content.decode()
+    assert "Indique por qué se excluye el valor." in page

@@ -360,8 +360,11 @@ def test_uploads_and_the_period_page_wait_for_the_trial_too(client, setup):
     page = client.get(period_url).content.decode()
     assert "Open the trial run" in page
     key = f"{world.metrics[1].pk}-0"
-    assert f'name="n-{key}"' not in page
-    response = client.post(period_url, {f"n-{key}": "3", f"d-{key}": "150", "action": "submit"})
+    assert f'name="line-{key}-numerator"' not in page
+    response = client.post(
+        period_url,
+        {f"line-{key}-numerator": "3", f"line-{key}-denominator": "150", "action": "submit"},
+    )
     assert response.status_code == 302
     assert not Value.objects.exists()
 
