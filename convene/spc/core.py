@@ -18,7 +18,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .charts import CHARTS, RATIO_CHARTS, PartData, compute_limits, nanmean
+from .limits import CHARTS, RATIO_CHARTS, PartData, compute_limits, nanmean
 from .runs import RunsStats, longest_segment, runs_analysis
 
 __all__ = ["ManyResult", "QicResult", "qic", "qic_many"]
