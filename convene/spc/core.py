@@ -18,6 +18,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._common import float_array
 from .limits import CHARTS, RATIO_CHARTS, PartData, compute_limits, nanmean
 from .runs import RunsStats, longest_segment, runs_analysis
 
@@ -278,21 +279,6 @@ def _is_missing(v: object) -> bool:
     return False
 
 
-def _floats(values: Sequence[object], name: str) -> FloatArray:
-    out = np.empty(len(values), dtype=np.float64)
-    for i, v in enumerate(values):
-        if _is_missing(v):
-            out[i] = np.nan
-        elif isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise ValueError(f"{name} at position {i}: {v!r} is not a number")
-        else:
-            f = float(v)
-            if math.isinf(f):
-                raise ValueError(f"{name} at position {i}: infinite values are not allowed")
-            out[i] = f
-    return out
-
-
 def _x_kind(xs: Sequence[object]) -> str:
     kinds: set[str] = set()
     for i, v in enumerate(xs):
@@ -330,7 +316,7 @@ def _per_subgroup(
         return None
     if isinstance(v, numbers.Real) and not isinstance(v, bool):
         return np.full(k, float(v))
-    vals = _floats(_as_list(v, name), name)
+    vals = float_array(_as_list(v, name), name)
     if len(vals) != k:
         raise ValueError(f"{name} has {len(vals)} values but there are {k} subgroups")
     return vals
@@ -397,8 +383,8 @@ def qic(
         if ns is not None:
             lens += f" and n has {len(ns)}"
         raise ValueError(f"{lens}: they must have the same length")
-    yv = _floats(ys, "y")
-    nv = None if ns is None else _floats(ns, "n")
+    yv = float_array(ys, "y")
+    nv = None if ns is None else float_array(ns, "n")
     if chart in RATIO_CHARTS and nv is None:
         raise ValueError(f"a {chart} chart needs denominators n")
     _validate_rows(chart, yv, nv)
