@@ -49,8 +49,6 @@ FormatX = Callable[[Any], str]
 RULES = ("anhoej", "ihi", "nhs")
 # Charts qic_many computes for many series at once, as qic does for one.
 MANY_CHARTS = frozenset({"run", "i", "t", "p", "pp", "c", "u", "up", "g"})
-# What each point of an assessment carries, in this order.
-POINT_KEYS = ("x", "y", "n", "cl", "lcl", "ucl", "part", "baseline", "include")
 
 
 class Assessment:
@@ -311,7 +309,15 @@ def _judge_one(
     )
     points = [
         {
-            **{key: p[key] for key in POINT_KEYS},
+            "x": p["x"],
+            "y": p["y"],
+            "n": p["n"],
+            "cl": p["cl"],
+            "lcl": p["lcl"],
+            "ucl": p["ucl"],
+            "part": p["part"],
+            "baseline": p["baseline"],
+            "include": p["include"],
             "signal": p["sigma_signal"] and p["include"],
             "runs_signal": p["runs_signal"],
         }
@@ -473,10 +479,11 @@ def _many_verdicts(
     long_run = many.runs_signal & (many.longest_run > many.longest_run_max)
     verdicts: list[Verdict] = []
     for row in range(len(together)):
+        if good[row]:
+            verdicts.append("improving")  # whatever the runs say
+            continue
         run_side = _longest_run_side(many, row, current) if long_run[row] else 0
-        verdicts.append(
-            _verdict(bool(good[row]) or run_side == o.sign, bool(bad[row]) or run_side == -o.sign)
-        )
+        verdicts.append(_verdict(run_side == o.sign, bool(bad[row]) or run_side == -o.sign))
     return verdicts
 
 
