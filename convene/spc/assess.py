@@ -34,11 +34,11 @@ from typing import Any, Literal, cast, overload
 import numpy as np
 
 from ._common import direction_sign
-from .core import ManyResult, QicResult, qic, qic_many
+from .core import QicResult, qic, qic_many
 from .explain import Gettext, explain
 from .ihi import ihi_rules
 from .nhs import MIN_FIX_POINTS, nhs_xmr
-from .runs import longest_segment
+from .runs import longest_run_sides
 
 __all__ = ["RULES", "Assessment", "Verdict", "assess"]
 
@@ -476,17 +476,13 @@ def _many_verdicts(
     side = np.where(above, 1, -1)
     good = (after & (side == o.sign)).any(axis=1)
     bad = (after & (side == -o.sign)).any(axis=1)
-    long_run = many.runs_signal & (many.longest_run > many.longest_run_max)
-    verdicts: list[Verdict] = []
-    for row in range(len(together)):
-        if good[row]:
-            verdicts.append("improving")  # whatever the runs say
-            continue
-        run_side = _longest_run_side(many, row, current) if long_run[row] else 0
-        verdicts.append(_verdict(run_side == o.sign, bool(bad[row]) or run_side == -o.sign))
-    return verdicts
-
-
-def _longest_run_side(many: ManyResult, row: int, current: np.ndarray[Any, Any]) -> int:
-    longest = longest_segment(many.y[row, current], many.cl[row, current], many.include[current])
-    return 0 if longest is None else longest[2]
+    # The side of the longest run matters only where no point has decided for improvement.
+    long_run = many.runs_signal & (many.longest_run > many.longest_run_max) & ~good
+    run_side = np.zeros(len(together), dtype=np.int64)
+    if long_run.any():
+        run_side[long_run] = longest_run_sides(
+            many.y[long_run][:, current], many.cl[long_run][:, current], many.include[current]
+        )
+    improving = good | (run_side == o.sign)
+    deteriorating = bad | (run_side == -o.sign)
+    return [_verdict(g, b) for g, b in zip(improving.tolist(), deteriorating.tolist(), strict=True)]
