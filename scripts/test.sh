@@ -8,7 +8,7 @@ BIN=.venv/bin
 echo "== lint"
 $BIN/ruff check .
 $BIN/ruff format --check .
-$BIN/mypy --no-error-summary convene/spc
+$BIN/mypy --strict --no-error-summary convene/spc convene/charts
 
 echo "== migrations are committed"
 env -u DATABASE_URL $BIN/python manage.py makemigrations --check --dry-run >/dev/null || {

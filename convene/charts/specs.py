@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from convene.spc.core import QicResult
+from convene.spc import Assessment
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 INK = "#1f3b5c"
@@ -46,8 +46,11 @@ def _period_tooltip(rows: Sequence[dict[str, Any]], field: str = "x") -> dict[st
     return {"field": field, "type": "temporal", "title": _("period"), "format": "%B %Y"}
 
 
-def chart_rows(result: QicResult, notes: dict[Any, str] | None = None) -> list[dict[str, Any]]:
-    """The engine's points as plain rows: what the chart draws and what its table shows."""
+def chart_rows(result: Assessment, notes: dict[Any, str] | None = None) -> list[dict[str, Any]]:
+    """The engine's points as plain rows: what the chart draws and what its table shows.
+
+    Which points are signals is the engine's word, by the rule set it was given.
+    """
     notes = notes or {}
     rows = []
     for point in result.points:
@@ -62,7 +65,7 @@ def chart_rows(result: QicResult, notes: dict[Any, str] | None = None) -> list[d
                 "part": point["part"],
                 "baseline": bool(point["baseline"]),
                 "include": bool(point["include"]),
-                "signal": bool(point["sigma_signal"]) and bool(point["include"]),
+                "signal": bool(point["signal"]),
                 "runs_signal": bool(point["runs_signal"]),
                 "note": notes.get(point["x"], ""),
             }

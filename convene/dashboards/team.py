@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 from django.utils.formats import date_format, number_format
@@ -18,8 +17,7 @@ from convene.measures.models import Metric, ReportingPeriod
 from convene.measures.owed import metrics_for, reportable_periods
 from convene.measures.templatetags.measures_tags import figure
 from convene.reporting.models import Value
-from convene.spc import explain, ihi_rules, nhs_xmr, qic, qic_many
-from convene.spc.runs import longest_segment
+from convene.spc import Assessment, assess
 
 RULES_LABELS = {
     "anhoej": _("Anhøj rules"),
@@ -213,17 +211,8 @@ def chart_for(
     A compact chart (a small multiple) has no title of its own: its card names the team.
     """
     metric = series.metric
-    baseline = series.baseline_count
     ys, ns = _engine_inputs(series)
-    result = qic(
-        [period.starts_on for period in series.periods],
-        ys,
-        ns,
-        chart="run" if rules == "ihi" else metric.chart,
-        freeze=_freeze(series),
-        exclude=series.excluded or None,
-        multiply=metric.multiplier if ns is not None else 1,
-    )
+    result = assess(ys, ns, exclude=series.excluded or None, **_engine_options(series, rules))
     rows = chart_rows(result, series.notes)
     for row, period in zip(rows, series.periods, strict=True):
         row["label"] = period.label
@@ -233,17 +222,6 @@ def chart_for(
     subtitle = f"{chart_name} · {RULES_LABELS.get(rules, RULES_LABELS['anhoej'])}"
     if metric.stratification_id:
         subtitle += " · " + gettext("total of the groups")
-    sentences: list[str] = []
-    improving = False
-    if rules == "ihi":
-        sentences, improving = _apply_ihi(rows, metric)
-    elif rules == "nhs":
-        sentences, improving = _apply_nhs(rows, metric, baseline)
-    elif series.has_data:
-        sentences = explain(result, direction=metric.direction, gettext=gettext, format_x=_month)
-        improving = shows_improvement(result, metric.direction)
-    if not series.has_data:
-        sentences = []
     goal = float(metric.goal) if metric.goal is not None else None
     spec = control_chart(
         rows,
@@ -263,12 +241,12 @@ def chart_for(
         series,
         rows,
         spec,
-        sentences,
+        result.sentences,
         latest,
         goal_met,
         result.warnings,
         subtitle,
-        improving,
+        result.improving,
         key,
     )
 
@@ -289,127 +267,39 @@ def _freeze(series: Series) -> int | None:
     return baseline if 0 < baseline < len(series.periods) else None
 
 
-# Charts qic_many computes for many series on one time axis (not X-bar and S).
-MANY_CHARTS = {"run", "i", "t", "p", "pp", "c", "u", "up", "g"}
+def _engine_options(series: Series, rules: str) -> dict[str, Any]:
+    """What the engine needs besides the figures; the same for every team of a metric."""
+    metric = series.metric
+    return {
+        "x": [period.starts_on for period in series.periods],
+        "chart": metric.chart,
+        "rules": rules,
+        "direction": metric.direction,
+        "freeze": _freeze(series),
+        "multiply": metric.multiplier if metric.has_denominator else 1,
+        "target": float(metric.goal) if metric.goal is not None else None,
+        "gettext": gettext,
+        "format_x": _month,
+    }
 
 
 def improvement_flags(all_series: list[Series], rules: str) -> list[bool]:
     """Which series show improvement, as ``chart_for(series).improving`` says, but fast.
 
-    A collaborative dashboard counts improving teams across every team and metric: with the
-    default Anhøj rules, the series of a metric go through the engine in one vectorised pass;
-    series with excluded points and the other rule sets take the one-chart path.
+    A collaborative dashboard counts improving teams across every team and metric: the series
+    of a metric (on one time axis) go through the engine in one call, which judges them in
+    one vectorised pass where it can.
     """
-    flags = [False] * len(all_series)
     if not all_series:
-        return flags
+        return []
     metric = all_series[0].metric
-    fast = MANY_CHARTS if rules == "anhoej" else set()
-    together = (
-        [i for i, s in enumerate(all_series) if s.has_data and not s.excluded]
-        if metric.chart in fast
-        else []
+    judged: list[Assessment] = assess(
+        [series.numerators for series in all_series],
+        [series.denominators for series in all_series] if metric.has_denominator else None,
+        exclude=[series.excluded for series in all_series],
+        **_engine_options(all_series[0], rules),
     )
-    for i, series in enumerate(all_series):
-        if series.has_data and i not in together:
-            flags[i] = chart_for(series, rules=rules).improving
-    if not together:
-        return flags
-    inputs = [_engine_inputs(all_series[i]) for i in together]
-    nan = float("nan")
-    ys = np.array([[nan if v is None else v for v in y] for y, _n in inputs])
-    ns = None
-    if metric.has_denominator:
-        ns = np.array([[nan if v is None else v for v in n or []] for _y, n in inputs])
-    many = qic_many(
-        ys,
-        ns,
-        chart=metric.chart,
-        freeze=_freeze(all_series[together[0]]),
-        multiply=metric.multiplier if ns is not None else 1,
-    )
-    good = 1 if metric.direction == Metric.Direction.UP else -1
-    with np.errstate(invalid="ignore"):
-        above = np.isfinite(many.ucl) & (many.y > many.ucl)
-    side = np.where(above, 1, -1)
-    sigma = (many.sigma_signal & many.include & ~many.baseline & (side == good)).any(axis=1)
-    long_run = many.runs_signal & (many.longest_run > many.longest_run_max)
-    for row, i in enumerate(together):
-        if sigma[row]:
-            flags[i] = True
-        elif long_run[row]:
-            # The last part is the whole series: dashboards do not split charts into parts.
-            longest = longest_segment(many.y[row], many.cl[row], many.include)
-            flags[i] = longest is not None and longest[2] == good
-    return flags
-
-
-def _plotted(rows: list[dict[str, Any]]) -> list[float | None]:
-    # Excluded points take no part in the rules.
-    return [row["y"] if row["include"] else None for row in rows]
-
-
-def _apply_ihi(rows: list[dict[str, Any]], metric: Metric) -> tuple[list[str], bool]:
-    """Judge a run chart by the IHI rules: shifts, trends, too few or too many runs."""
-    centre = next((row["cl"] for row in rows if row["cl"] is not None), None)
-    outcome = ihi_rules(_plotted(rows), cl=centre, direction=metric.direction)
-    unusual_runs = any(s.rule in ("too_few_runs", "too_many_runs") for s in outcome.signals)
-    for index, row in enumerate(rows):
-        row["signal"] = bool(outcome.shift_points[index] or outcome.trend_points[index])
-        row["runs_signal"] = unusual_runs
-    improving = any(s.assessment == "improvement" for s in outcome.signals)
-    if not any(row["y"] is not None for row in rows):
-        return [], False
-    return explain(outcome, gettext=gettext), improving
-
-
-def _apply_nhs(rows: list[dict[str, Any]], metric: Metric, baseline: int) -> tuple[list[str], bool]:
-    """Judge an XmR chart the NHS Making Data Count way, limits fixed on the baseline."""
-    goal = float(metric.goal) if metric.goal is not None else None
-    outcome = nhs_xmr(
-        _plotted(rows),
-        direction=metric.direction,
-        target=goal,
-        fix_after_n_points=baseline if baseline >= 12 else None,
-    )
-    for row, point in zip(rows, outcome.points, strict=True):
-        row.update(
-            cl=point["mean"],
-            lcl=point["lpl"],
-            ucl=point["upl"],
-            part=point["group"],
-            signal=point["special_cause"] and row["include"],
-            runs_signal=False,
-        )
-    improving = any(
-        p["point_type"].startswith("improvement")
-        for p, row in zip(outcome.points, rows, strict=True)
-        if not row["baseline"]
-    )
-    if not any(row["y"] is not None for row in rows):
-        return [], False
-    return explain(outcome, gettext=gettext), improving
-
-
-def shows_improvement(result: Any, direction: str) -> bool:
-    """Whether the current phase shows a signal on the good side after the baseline."""
-    good = 1 if direction == Metric.Direction.UP else -1
-    last = result.parts[-1] if result.parts else None
-    if (
-        last
-        and last["runs_signal"]
-        and last["longest_run"] is not None
-        and last["longest_run"] > last["longest_run_max"]
-        and last.get("longest_run_side") == good
-    ):
-        return True
-    for point in result.points:
-        if not point["sigma_signal"] or not point["include"] or point["baseline"]:
-            continue
-        side = 1 if point["ucl"] is not None and point["y"] > point["ucl"] else -1
-        if side == good:
-            return True
-    return False
+    return [assessment.improving for assessment in judged]
 
 
 def _month(x: Any) -> str:

@@ -18,7 +18,8 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .charts import CHARTS, RATIO_CHARTS, PartData, compute_limits, nanmean
+from ._common import float_array
+from .limits import CHARTS, RATIO_CHARTS, PartData, compute_limits, nanmean
 from .runs import RunsStats, longest_segment, runs_analysis
 
 __all__ = ["ManyResult", "QicResult", "qic", "qic_many"]
@@ -278,21 +279,6 @@ def _is_missing(v: object) -> bool:
     return False
 
 
-def _floats(values: Sequence[object], name: str) -> FloatArray:
-    out = np.empty(len(values), dtype=np.float64)
-    for i, v in enumerate(values):
-        if _is_missing(v):
-            out[i] = np.nan
-        elif isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise ValueError(f"{name} at position {i}: {v!r} is not a number")
-        else:
-            f = float(v)
-            if math.isinf(f):
-                raise ValueError(f"{name} at position {i}: infinite values are not allowed")
-            out[i] = f
-    return out
-
-
 def _x_kind(xs: Sequence[object]) -> str:
     kinds: set[str] = set()
     for i, v in enumerate(xs):
@@ -330,7 +316,7 @@ def _per_subgroup(
         return None
     if isinstance(v, numbers.Real) and not isinstance(v, bool):
         return np.full(k, float(v))
-    vals = _floats(_as_list(v, name), name)
+    vals = float_array(_as_list(v, name), name)
     if len(vals) != k:
         raise ValueError(f"{name} has {len(vals)} values but there are {k} subgroups")
     return vals
@@ -397,8 +383,8 @@ def qic(
         if ns is not None:
             lens += f" and n has {len(ns)}"
         raise ValueError(f"{lens}: they must have the same length")
-    yv = _floats(ys, "y")
-    nv = None if ns is None else _floats(ns, "n")
+    yv = float_array(ys, "y")
+    nv = None if ns is None else float_array(ns, "n")
     if chart in RATIO_CHARTS and nv is None:
         raise ValueError(f"a {chart} chart needs denominators n")
     _validate_rows(chart, yv, nv)
@@ -587,6 +573,16 @@ def _int_or_none(v: float) -> int | None:
     return None if math.isnan(f) else int(f)
 
 
+def _nums(a: FloatArray) -> list[float | None]:
+    """A float array as a list, None for NaN (as :func:`_num` for each value)."""
+    return [None if math.isnan(v) else v for v in a.tolist()]
+
+
+def _ints(a: FloatArray) -> list[int | None]:
+    """A float array of counts as a list of ints, None for NaN."""
+    return [None if math.isnan(v) else int(v) for v in a.tolist()]
+
+
 def _build_result(
     chart: str,
     eng: _EngineOut,
@@ -604,30 +600,39 @@ def _build_result(
     dots_only: bool,
     mult: float,
 ) -> QicResult:
+    # Whole columns as Python lists first: reading numpy scalars one by one is slow.
+    y, cl, lcl, ucl = _nums(eng.y[0]), _nums(eng.cl[0]), _nums(eng.lcl[0]), _nums(eng.ucl[0])
+    lcl_95, ucl_95 = _nums(eng.lcl_95[0]), _nums(eng.ucl_95[0])
+    n, sums, means, sds = _nums(n_out), _nums(y_sum), _nums(y_mean), _nums(y_sd)
+    lengths = [int(v) for v in y_len.tolist()]
+    targets = [None] * len(x_out) if target is None else _nums(target)
+    parts_of, base, incl = part_no.tolist(), baseline.tolist(), include.tolist()
+    sigma, runs = eng.sigma_signal[0].tolist(), eng.runs_signal[0].tolist()
+    stats = {key: _ints(eng.point_stats[key][0]) for key in _POINT_STATS}
     points: list[dict[str, Any]] = []
     for j in range(len(x_out)):
         pt: dict[str, Any] = {
             "x": x_out[j],
-            "y": _num(eng.y[0, j]),
-            "n": _num(n_out[j]),
-            "y_sum": _num(y_sum[j]),
-            "y_length": int(y_len[j]),
-            "y_mean": _num(y_mean[j]),
-            "y_sd": _num(y_sd[j]),
-            "part": int(part_no[j]),
-            "baseline": bool(baseline[j]),
-            "include": bool(include[j]),
-            "cl": _num(eng.cl[0, j]),
-            "lcl": _num(eng.lcl[0, j]),
-            "ucl": _num(eng.ucl[0, j]),
-            "lcl_95": _num(eng.lcl_95[0, j]),
-            "ucl_95": _num(eng.ucl_95[0, j]),
-            "target": None if target is None else _num(target[j]),
-            "sigma_signal": bool(eng.sigma_signal[0, j]),
-            "runs_signal": bool(eng.runs_signal[0, j]),
+            "y": y[j],
+            "n": n[j],
+            "y_sum": sums[j],
+            "y_length": lengths[j],
+            "y_mean": means[j],
+            "y_sd": sds[j],
+            "part": parts_of[j],
+            "baseline": base[j],
+            "include": incl[j],
+            "cl": cl[j],
+            "lcl": lcl[j],
+            "ucl": ucl[j],
+            "lcl_95": lcl_95[j],
+            "ucl_95": ucl_95[j],
+            "target": targets[j],
+            "sigma_signal": sigma[j],
+            "runs_signal": runs[j],
         }
         for key in _POINT_STATS:
-            pt[key] = _int_or_none(eng.point_stats[key][0, j])
+            pt[key] = stats[key][j]
         points.append(pt)
 
     parts: list[dict[str, Any]] = []

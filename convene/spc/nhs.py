@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._common import FloatArray, direction_sign, float_array
-from .charts import D4, mean_moving_range
+from .limits import D4, mean_moving_range
 
 __all__ = ["NhsResult", "nhs_xmr"]
 

@@ -17,6 +17,7 @@ __all__ = [
     "RunsStats",
     "anhoej_thresholds",
     "longest_run_max",
+    "longest_run_sides",
     "longest_segment",
     "n_crossings_min",
     "runs_analysis",
@@ -107,20 +108,8 @@ def runs_analysis(y: FloatArray, cl: FloatArray, include: BoolArray) -> RunsStat
     s0 = np.where(useful, sign, 0.0)
     n_useful = useful.sum(axis=1).astype(np.int64)
     n_obs = np.full(s_count, int(include.sum()), dtype=np.int64)
-
-    # Sign of the previous useful point, carried forward over skipped points.
-    pos = np.where(useful, np.arange(length)[None, :], -1)
-    last = np.maximum.accumulate(pos, axis=1) if length else pos
-    prev = np.empty_like(last)
-    prev[:, :1] = -1
-    prev[:, 1:] = last[:, :-1]
-    prev_sign = np.where(prev >= 0, np.take_along_axis(s0, np.maximum(prev, 0), axis=1), 0.0)
-    new_run = useful & (prev_sign != s0)
+    new_run, counts = _runs(s0, useful)
     n_runs = new_run.sum(axis=1)
-
-    run_id = np.cumsum(new_run, axis=1) - 1
-    flat = (np.arange(s_count)[:, None] * max(length, 1) + run_id)[useful]
-    counts = np.bincount(flat, minlength=s_count * max(length, 1)).reshape(s_count, -1)
     longest = counts.max(axis=1) if counts.size else np.zeros(s_count, dtype=np.int64)
 
     has = n_useful > 0
@@ -142,6 +131,50 @@ def runs_analysis(y: FloatArray, cl: FloatArray, include: BoolArray) -> RunsStat
         n_crossings_min=na(nc_min),
         runs_signal=signal,
     )
+
+
+def _runs(s0: FloatArray, useful: BoolArray) -> tuple[BoolArray, IntArray]:
+    """Where each run starts, and the useful points of each row's runs (S x L, in order).
+
+    ``s0`` is each point's side (+1/-1, 0 where not useful); ``useful`` marks the points that
+    take part. Skipped points neither break nor extend a run.
+    """
+    s_count, length = s0.shape
+    # Sign of the previous useful point, carried forward over skipped points.
+    pos = np.where(useful, np.arange(length)[None, :], -1)
+    last = np.maximum.accumulate(pos, axis=1) if length else pos
+    prev = np.empty_like(last)
+    prev[:, :1] = -1
+    prev[:, 1:] = last[:, :-1]
+    prev_sign = np.where(prev >= 0, np.take_along_axis(s0, np.maximum(prev, 0), axis=1), 0.0)
+    new_run = useful & (prev_sign != s0)
+    run_id = np.cumsum(new_run, axis=1) - 1
+    flat = (np.arange(s_count)[:, None] * max(length, 1) + run_id)[useful]
+    counts = np.bincount(flat, minlength=s_count * max(length, 1)).reshape(s_count, -1)
+    return new_run, counts
+
+
+def longest_run_sides(y: FloatArray, cl: FloatArray, include: BoolArray) -> IntArray:
+    """The side of each row's longest run (+1 above, -1 below, 0 without runs), vectorised.
+
+    What :func:`longest_segment` says of each row of ``y`` (S x L) against ``cl`` (S x L):
+    longest by useful points, the first of equally long runs.
+    """
+    s_count, length = y.shape
+    with np.errstate(invalid="ignore"):
+        d = y - cl
+    useful = include[None, :] & np.isfinite(d) & (d != 0)
+    s0 = np.where(useful, np.sign(np.where(useful, d, 0.0)), 0.0)
+    new_run, counts = _runs(s0, useful)
+    if not counts.size:
+        return np.zeros(s_count, dtype=np.int64)
+    longest = counts.argmax(axis=1)  # the first of the longest
+    # Each run's side, read where it starts.
+    starts = np.zeros((s_count, max(length, 1)))
+    rows, cols = np.nonzero(new_run)
+    starts[rows, np.cumsum(new_run, axis=1)[rows, cols] - 1] = s0[rows, cols]
+    side = starts[np.arange(s_count), longest]
+    return np.where(counts.max(axis=1) > 0, side, 0).astype(np.int64)
 
 
 def run_segments(y: FloatArray, cl: FloatArray, include: BoolArray) -> list[tuple[int, int, int]]:

@@ -10,7 +10,7 @@ import pytest
 
 from convene.charts.render import to_svg
 from convene.charts.specs import chart_rows, control_chart, strata_chart
-from convene.spc import qic
+from convene.spc import assess
 
 
 def _months(count: int) -> list[date]:
@@ -24,7 +24,7 @@ def _weeks(count: int, first: date = date(2025, 11, 5)) -> list[date]:
 
 def _chart(starts: list[date]) -> dict:
     figures = [50.0 + (i * 7) % 11 for i in range(len(starts))]
-    result = qic(starts, figures, chart="i", freeze=len(starts) // 2)
+    result = assess(figures, x=starts, chart="i", direction="up", freeze=len(starts) // 2)
     return control_chart(chart_rows(result), title="Blood pressure control", y_title="%", goal=60)
 
 

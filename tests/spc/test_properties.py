@@ -6,11 +6,13 @@ import csv
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convene.spc import anhoej_thresholds, qic
+from convene.spc.runs import longest_run_sides, longest_segment
 
 REF = Path(__file__).resolve().parent / "reference"
 
@@ -102,3 +104,25 @@ def test_readme_threshold_examples(n: int, lr: int, nc: int) -> None:
 def test_thresholds_reject_zero() -> None:
     with pytest.raises(ValueError):
         anhoej_thresholds(0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.integers(1, 12).flatmap(
+        lambda length: st.lists(
+            st.lists(st.sampled_from([1.0, 2.0, 3.0, math.nan]), min_size=length, max_size=length),
+            min_size=1,
+            max_size=6,
+        )
+    ),
+    data=st.data(),
+)
+def test_longest_run_sides_agree_with_longest_segment(rows: list[list[float]], data) -> None:
+    # Values on the centre line (2), missing ones and exclusions, runs of equal length.
+    y = np.array(rows)
+    cl = np.full(y.shape, 2.0)
+    include = np.array(data.draw(st.lists(st.booleans(), min_size=y.shape[1], max_size=y.shape[1])))
+    sides = longest_run_sides(y, cl, include)
+    for row in range(y.shape[0]):
+        longest = longest_segment(y[row], cl[row], include)
+        assert sides[row] == (0 if longest is None else longest[2])
