@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from convene.charts.specs import chart_date, chart_rows, control_chart, strata_chart
+from convene.collaboratives.models import Team
 from convene.measures.models import Metric, ReportingPeriod
 from convene.measures.owed import metrics_for, reportable_periods
 from convene.measures.templatetags.measures_tags import figure
@@ -99,7 +100,7 @@ class MetricChart:
         return f"spec-{self.key or self.metric.pk}"
 
 
-def team_series(team: Any, metrics: list[Metric], periods: list[ReportingPeriod]) -> list[Series]:
+def team_series(team: Team, metrics: list[Metric], periods: list[ReportingPeriod]) -> list[Series]:
     """Every metric's series for a team, from one query. Strata are summed into the total."""
     values = Value.objects.filter(team=team, metric__in=metrics, period__in=periods)
     return _series_from_values(_figures(values), metrics, periods)
@@ -400,7 +401,7 @@ def _gap_text(gap: float, metric: Metric) -> str:
     return ngettext("%(gap)s percentage point", "%(gap)s percentage points", count) % {"gap": shown}
 
 
-def team_charts(team: Any) -> list[MetricChart]:
+def team_charts(team: Team) -> list[MetricChart]:
     metrics = metrics_for(team)
     periods = reportable_periods(team)
     rules = team.collaborative.chart_rules

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from convene.collaboratives.models import Team
 from convene.measures.entry import Check, check_entry
 from convene.measures.models import Metric
 from convene.trials.trial import reporting_closed
@@ -79,7 +80,7 @@ def enter_cell(
 
 def save_entry(
     *,
-    team: Any,
+    team: Team,
     metric: Metric,
     period: Any,
     stratum: Any,

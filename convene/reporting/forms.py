@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from convene.collaboratives.models import Team
 from convene.lib.forms import KeyedFormSet, Styled
 from convene.lib.versioning import fresh_copy
 from convene.measures.entry import Check, check_entry
@@ -79,7 +80,7 @@ class TotalLine:
         return f"{self.metric.pk}-total"
 
 
-def period_lines(team: Any, period: Any) -> list[Line | TotalLine]:
+def period_lines(team: Team, period: Any) -> list[Line | TotalLine]:
     """One line per metric, or per stratum of a stratified metric (then its total)."""
     metrics = metrics_for(team)
     values = {
@@ -220,7 +221,7 @@ class BaseLineFormSet(KeyedFormSet):
         self,
         data: Any = None,
         *,
-        team: Any,
+        team: Team,
         period: Any,
         lines: list[Line | TotalLine],
         confirmed: bool = False,

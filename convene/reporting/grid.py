@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
+from convene.collaboratives.models import Team
 from convene.measures.entry import ratio
 from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
 from convene.measures.owed import metrics_for, reportable_periods
@@ -60,7 +61,7 @@ class Row:
         )
 
 
-def team_grid(team: Any) -> tuple[list[Metric], list[Row]]:
+def team_grid(team: Team) -> tuple[list[Metric], list[Row]]:
     metrics = metrics_for(team)
     periods = reportable_periods(team)
     values = {
@@ -97,7 +98,7 @@ def team_grid(team: Any) -> tuple[list[Metric], list[Row]]:
     return metrics, rows
 
 
-def history_of(team: Any, metric: Metric, excluding_period: Any = None) -> list[float]:
+def history_of(team: Team, metric: Metric, excluding_period: Any = None) -> list[float]:
     """The team's earlier figures for ``metric``, for the plausibility check."""
     values = Value.objects.filter(team=team, metric=metric, stratum__isnull=True, is_excluded=False)
     if excluding_period is not None:

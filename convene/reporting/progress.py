@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from convene.charts.specs import chart_date, progress_chart
+from convene.collaboratives.models import Team
 from convene.lib.forms import Styled
 from convene.lib.versioning import save_if_unchanged
 from convene.measures.models import ReportingPeriod
@@ -82,7 +83,7 @@ class ProgressSummary:
         return rated[-1] if rated else None
 
 
-def team_progress(team: Any, periods: list[ReportingPeriod]) -> ProgressSummary:
+def team_progress(team: Team, periods: list[ReportingPeriod]) -> ProgressSummary:
     scores = ProgressScore.objects.filter(team=team, period__in=periods).values_list(
         "period_id", "rater", "score"
     )
@@ -167,7 +168,7 @@ class Rating:
 
 
 def progress_forms(
-    team: Any,
+    team: Team,
     period: ReportingPeriod,
     may_rate: dict[str, bool],
     bound: tuple[str, ProgressForm] | None = None,

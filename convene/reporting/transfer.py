@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convene.collaboratives.audit import record
+from convene.collaboratives.models import Team
 from convene.lib.dataversion import bump
 from convene.measures.entry import check_entry
 from convene.measures.models import Metric, ReportingPeriod, Stratum
@@ -169,7 +170,7 @@ class _Planned:
     reason: str
 
 
-def import_figures(team: Any, rows: Iterable[tuple[int, dict[str, str]]], by: Any) -> ImportResult:
+def import_figures(team: Team, rows: Iterable[tuple[int, dict[str, str]]], by: Any) -> ImportResult:
     """Check every row, then store all of them in one transaction, or none."""
     result = ImportResult()
     metrics = {m.short_name.lower(): m for m in metrics_for(team)}
@@ -276,7 +277,7 @@ def _check_row(
 
 
 @transaction.atomic
-def _store(team: Any, items: list[_Planned], by: Any, result: ImportResult) -> None:
+def _store(team: Team, items: list[_Planned], by: Any, result: ImportResult) -> None:
     existing = {
         (v.metric_id, v.period_id, v.stratum_id): v
         for v in Value.objects.select_for_update().filter(team=team)
@@ -340,7 +341,7 @@ def _store(team: Any, items: list[_Planned], by: Any, result: ImportResult) -> N
 # ---------------------------------------------------------------- writing
 
 
-def template_rows(team: Any) -> list[list[Any]]:
+def template_rows(team: Team) -> list[list[Any]]:
     """One row per reportable period, metric and group, filled with what is stored."""
     metrics = metrics_for(team)
     periods = reportable_periods(team)
@@ -373,7 +374,7 @@ def _number(number: Decimal | None) -> int | float | None:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def team_template(team: Any) -> bytes:
+def team_template(team: Team) -> bytes:
     """The XLSX a team fills in: its figures on one sheet, the definitions on the next."""
     from openpyxl import Workbook
     from openpyxl.styles import Font

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import collaborative_for, team_for
+from convene.collaboratives.models import Team
 from convene.measures.access import metric_in
 from convene.trials.access import trial_in
 from convene.trials.trial import reporting_closed, trial_rule, waiting_count, why_closed
@@ -103,7 +104,7 @@ def save_cell(
     return redirect("reporting:team-data", collaborative_id, team_id)
 
 
-def may_enter(access: Any, team: Any, report: Report) -> bool:
+def may_enter(access: Any, team: Team, report: Report) -> bool:
     """Whether this person may change the period's figures, narrative and own score."""
     return access.can("enter_team_data", team) and not report.is_locked
 

@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convene.collaboratives.access import people_who_may, team_leads
+from convene.collaboratives.models import Team
 from convene.measures.models import Metric, ReportingSchedule, Stratum
 from convene.measures.templatetags.measures_tags import plain
 
 from .models import TrialAnswer, TrialRecord, TrialReview, TrialRun
 
 
-def trial_metrics(team: Any) -> list[Metric]:
+def trial_metrics(team: Team) -> list[Metric]:
     """The collaborative's shared metrics: the trial tests the definitions every team uses."""
     return list(
         Metric.objects.filter(collaborative_id=team.collaborative_id, team__isnull=True)
@@ -33,7 +34,7 @@ def trial_metrics(team: Any) -> list[Metric]:
     )
 
 
-def trial_rule(team: Any) -> str:
+def trial_rule(team: Team) -> str:
     rule = (
         ReportingSchedule.objects.filter(collaborative_id=team.collaborative_id)
         .values_list("trial_run", flat=True)
@@ -42,7 +43,7 @@ def trial_rule(team: Any) -> str:
     return rule or ReportingSchedule.TrialRule.OFFERED
 
 
-def reporting_closed(team: Any) -> str:
+def reporting_closed(team: Team) -> str:
     """Why the team may not report routine figures yet, or "" when it may.
 
     Remembered on the team object: a page asks more than once.

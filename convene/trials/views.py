@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import Access, collaborative_for, team_for
+from convene.collaboratives.models import Team
 from convene.collaboratives.overview import labelled_teams
 from convene.lib import emails
 from convene.measures.models import ReportingSchedule
@@ -94,7 +95,7 @@ def _refreshed(request: HttpRequest, metrics: list[Any], trial: TrialRun) -> Tri
 
 def _render(
     request: HttpRequest,
-    team: Any,
+    team: Team,
     access: Access,
     trial: TrialRun,
     rule: str,
