@@ -31,13 +31,18 @@ class World:
             raise AttributeError(name) from None
 
 
-# Every persona the permission matrix walks, in its column order.
+# Every persona the permission matrix walks, in its column order. Each grant of the policy
+# (``access.POLICY``) is held by one persona and missing from another that differs in that alone:
+# coach (team A's) and other_coach (team B's) for ASSIGNED_COACH; leader and data_lead (leads of
+# team A) and sponsor, champion and member (team A, not leads) for OWN_TEAM_LEAD; the members of
+# team A and other_team (a lead of team B) for OWN_TEAM; staff act as host admins everywhere.
 PERSONAS = [
     "anonymous",
     "host",
     "planning",
     "faculty",
     "coach",
+    "other_coach",
     "observer",
     "sponsor",
     "leader",
@@ -70,6 +75,8 @@ def build_world() -> World:
         collaborative.add_member(people[persona], role)
     people["coach"] = make_user("Coach")
     team_a.assign_coach(people["coach"])
+    people["other_coach"] = make_user("Other Coach")
+    team_b.assign_coach(people["other_coach"])
     for persona, role in [
         ("sponsor", TeamRole.EXECUTIVE_SPONSOR),
         ("leader", TeamRole.CHANGE_LEADER),
