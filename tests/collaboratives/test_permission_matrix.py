@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from convene.collaboratives.models import (
@@ -163,6 +164,14 @@ CASES: list[tuple[str, str, Args | None, Callable[[World], dict] | None, str]] =
         None,
         TEAM_A_ORG,
     ),
+]
+
+
+# A person's own account: signed in, everyone alike.
+CASES += [
+    ("accounts:profile", "get", None, None, SIGNED_IN),
+    ("accounts:password-change", "get", None, None, SIGNED_IN),
+    ("accounts:password-changed", "get", None, None, SIGNED_IN),
 ]
 
 
@@ -489,23 +498,87 @@ def test_wrong_method_is_refused(client, world) -> None:
         assert client.get(url).status_code == 405, name
 
 
-def _collect(resolver: URLResolver, namespace: str = "") -> set[str]:
-    names = set()
-    for pattern in resolver.url_patterns:
+# URLs that are not in the matrix, each with the reason. A key ending in ":" is a whole namespace.
+NOT_IN_THE_MATRIX = {
+    "admin:": "Django's admin, for site staff only (tests/collaboratives/test_admin.py)",
+    "set_language": "Django's own view: sets the language cookie for whoever asks",
+    "health": "answers everyone the same, signed in or not (tests/lib/test_errors_and_demo.py)",
+    # Signing in and out and resetting a forgotten password: the same for everyone, signed in
+    # or not, and nothing of any collaborative on them (tests/accounts/test_sign_in.py). The
+    # signed-in pages of accounts (profile, password change) are rows of the matrix.
+    "accounts:login": "the sign-in page, the same for everyone",
+    "accounts:logout": "signs out whoever asks",
+    "accounts:password-reset": "asks for an address, the same for everyone",
+    "accounts:password-reset-sent": "the same for everyone",
+    "accounts:password-reset-confirm": "answers to whoever holds the e-mailed token",
+    "accounts:password-reset-done": "the same for everyone",
+    # Invitation links answer to whoever holds the token: tests/collaboratives/test_invitations.py.
+    "collaboratives:accept-invitation": "answers to whoever holds the invitation's token",
+    "collaboratives:request-invitation": "answers to whoever holds the invitation's token",
+}
+
+
+def _walk(
+    patterns: list[Any], route: str = "", namespace: str = ""
+) -> list[tuple[str, str, str | None]]:
+    """Every URL pattern at any depth: (its whole route, its namespace, its namespaced name or
+    None when it has no name)."""
+    found = []
+    for pattern in patterns:
+        whole = route + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _collect(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}{pattern.name}")
-    return names
+            found += _walk(pattern.url_patterns, whole, inner)
+        elif isinstance(pattern, URLPattern):
+            found.append((whole, namespace, f"{namespace}{pattern.name}" if pattern.name else None))
+    return found
 
 
-def test_every_app_url_is_in_the_matrix() -> None:
-    apps = ("collaboratives:", "measures:", "improvement:", "reporting:", "trials:", "dashboards:")
-    # Invitation links answer to whoever holds the token: tests/collaboratives/test_invitations.py.
-    by_token = {"collaboratives:accept-invitation", "collaboratives:request-invitation"}
-    app_urls = {name for name in _collect(get_resolver()) if name.startswith(apps)} - by_token
-    assert app_urls == {case[0] for case in CASES}
+def _exempt(namespace: str, name: str | None) -> bool:
+    namespaces = [key for key in NOT_IN_THE_MATRIX if key.endswith(":")]
+    return name in NOT_IN_THE_MATRIX or any(namespace.startswith(key) for key in namespaces)
+
+
+def urls_missing_from_the_matrix() -> list[str]:
+    """What the matrix lacks, as sentences: every URL of ``ROOT_URLCONF``, wherever it sits and
+    whatever its namespace, must be a row of ``CASES`` or be in ``NOT_IN_THE_MATRIX``."""
+    in_matrix = {case[0] for case in CASES}
+    problems = []
+    seen: dict[str, str] = {}
+    for route, namespace, name in _walk(get_resolver().url_patterns):
+        if _exempt(namespace, name):
+            continue
+        if name is None:
+            problems.append(f"/{route} has no name: name it and add rows, or exempt it")
+        elif name in seen:  # reverse() finds one of them: the matrix would test only that one
+            problems.append(f"{name} names both /{seen[name]} and /{route}")
+        elif name not in in_matrix:
+            problems.append(f"{name} (/{route}) has no row in the matrix")
+        seen.setdefault(name or "", route)
+    return problems
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    assert urls_missing_from_the_matrix() == []
+
+
+def test_every_exemption_and_row_names_a_url() -> None:
+    walked = _walk(get_resolver().url_patterns)
+    names = {name for _route, _namespace, name in walked}
+    namespaces = {namespace for _route, namespace, _name in walked}
+    for key in NOT_IN_THE_MATRIX:
+        assert (key in namespaces) if key.endswith(":") else (key in names), key
+    assert {case[0] for case in CASES} <= names
+
+
+@override_settings(ROOT_URLCONF="tests.collaboratives.urls_with_strays")
+def test_a_url_outside_the_matrix_is_reported() -> None:
+    assert urls_missing_from_the_matrix() == [
+        "stray (/stray/) has no row in the matrix",
+        "newapp:thing (/newapp/thing/<int:thing_id>/) has no row in the matrix",
+        "/nameless/ has no name: name it and add rows, or exempt it",
+        "collaboratives:home names both / and /home-again/",
+    ]
 
 
 def test_unknown_ids_are_not_found(client, world) -> None:
