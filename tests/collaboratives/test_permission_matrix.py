@@ -488,6 +488,43 @@ def test_permission(client, db, persona, name, method, args, data, expectations)
         assert response.status_code == EXPECTED_STATUS[expected]
 
 
+# What a page shows, where the policy decides more than whether it opens: (url name, arguments,
+# the texts to look for, expectations). A text's key in a persona's column says that text is on
+# the page and none of the others is; "-" that none is; "in", "403" and "404" as above.
+#
+# Team B ("Valley clinic") on the overview, while the collaborative shares results anonymised:
+# its name to those who see every team and to its own people, "Team B" to the others who may see
+# team names, nothing to the rest.
+TEAM_B_SHOWN = "in name name name letter name - letter letter letter letter letter name 404 name"
+
+SHOWN = [
+    ("collaboratives:overview", _c, {"name": "Valley clinic", "letter": "Team B"}, TEAM_B_SHOWN),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    ("name", "args", "texts", "expectations"), SHOWN, ids=[c[0] for c in SHOWN]
+)
+def test_what_is_shown(client, db, persona, name, args, texts, expectations) -> None:
+    world = build_world()
+    expected = _parse(expectations)[persona]
+    if persona != "anonymous":
+        client.force_login(world.people[persona])
+    response = client.get(reverse(name, kwargs=args(world)))
+    if expected == "in":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif expected in ("403", "404"):
+        assert response.status_code == EXPECTED_STATUS[expected]
+    else:
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert {key for key, text in texts.items() if text in body} == (
+            set() if expected == "-" else {expected}
+        )
+
+
 def test_wrong_method_is_refused(client, world) -> None:
     client.force_login(world.host)
     pages = {case[0] for case in CASES if case[1] == "get"}
