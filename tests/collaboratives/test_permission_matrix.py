@@ -393,7 +393,7 @@ CASES += [
         "trials:trial",
         "post",
         _trial,
-        lambda w: {"action": "save", "r1-reference": "A-101"},
+        lambda w: {"action": "save", "record-1-reference": "A-101"},
         TEAM_A_WRITERS,
     ),
     (
