@@ -452,3 +452,19 @@ def test_the_coach_sees_the_trial_status_not_the_teams_instructions(client, setu
     )
     assert "Trial run: Awaiting review" in text
     assert "Routine reporting opens" not in text
+
+
+def test_the_measures_page_points_reviewers_to_trials_awaiting_them(client, setup):
+    """Measures shows the reporting-status roles how many trial runs await review."""
+    world = setup
+    measures = reverse("measures:metrics", args=[world.collaborative.pk])
+    client.force_login(world.host)
+    assert "awaits review" not in client.get(measures).content.decode()
+    client.force_login(world.data_lead)
+    _send(client, world)
+    page = client.get(measures).content.decode()
+    assert "awaits review" not in page and "Trial runs</a>" not in page
+    for person in (world.host, world.coach):
+        client.force_login(person)
+        page = client.get(measures).content.decode()
+        assert "Trial runs</a>" in page and "1 awaits review" in page
