@@ -9,6 +9,7 @@ test reads it too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -131,6 +132,18 @@ class Access:
         """For templates: ``{% if access.may.edit_charter %}``."""
         return _May(self)
 
+    @cached_property
+    def peer_team_ids(self) -> frozenset[int]:
+        """Teams sharing a peer group with one of this person's own teams."""
+        if not self.team_ids:
+            return frozenset()
+        groups = PeerGroup.objects.filter(collaborative=self.collaborative, teams__in=self.team_ids)
+        return frozenset(
+            PeerGroup.teams.through.objects.filter(peergroup__in=groups).values_list(
+                "team_id", flat=True
+            )
+        )
+
     @property
     def sees_all_teams(self) -> bool:
         return bool(self.grants & SEES_ALL_TEAMS)
@@ -150,6 +163,9 @@ class Access:
             return team.name
         if sharing == Collaborative.Sharing.ANONYMISED:
             from django.utils.translation import gettext
+
+            if team.pk in self.peer_team_ids:
+                return team.name  # grouped to learn from each other (DESIGN.md)
 
             return gettext("Team %(letter)s") % {"letter": _letters(letter_index)}
         return None

@@ -30,6 +30,9 @@ def labelled_teams(access: Access) -> list[Team]:
         team.label = label
         team.is_named = label == team.name
         team.can_open = access.can("view_team", team)
+        # What element ids and chart keys name the team by: its id only where the viewer may
+        # open it, otherwise its place, so that no other team's real id reaches the page.
+        team.ref = str(team.pk) if team.can_open else f"n{index + 1}"
         team.current_coaches = [a.coach for a in team.coach_assignments.all() if a.is_current]
         visible.append(team)
     visible.sort(key=lambda team: (not team.is_named, team.label.lower()))

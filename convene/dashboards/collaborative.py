@@ -150,12 +150,14 @@ def team_charts(
     charts = []
     for team in teams:
         series = series_by_team[team.pk][0]
+        if not team.can_open:
+            series.notes = {}  # a team's notes are its own (and its coach's and the host's)
         if series.has_data:
             chart = chart_for(
                 series,
                 title=team.label,
                 height=120,
-                key=f"{metric.pk}-{team.pk}",
+                key=f"{metric.pk}-{team.ref}",
                 compact=True,
                 rules=access.collaborative.chart_rules,
             )

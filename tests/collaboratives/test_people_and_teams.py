@@ -5,10 +5,13 @@ from django.urls import reverse
 from convene.collaboratives.models import (
     CollaborativeRole,
     Organisation,
+    PeerGroup,
     Team,
     TeamMembership,
     TeamRole,
 )
+
+from ..factories import make_team
 
 
 def test_removing_a_member_keeps_them_in_the_history(client, world):
@@ -112,9 +115,15 @@ def test_creating_a_collaborative_makes_the_creator_host_admin(client, world):
 
 
 def test_peer_group_lists_teams_as_the_sharing_setting_allows(client, world, group):
+    """Anonymised: the viewer's own peer group is named (DESIGN.md), other teams are letters."""
+    assert world.collaborative.sharing == "anonymised"
+    other = make_team(world.collaborative, "Northgate practice")
+    elsewhere = PeerGroup.objects.create(collaborative=world.collaborative, name="Urban")
+    elsewhere.teams.add(other)
     client.force_login(world.data_lead)
     body = client.get(reverse("collaboratives:groups", args=[world.collaborative.pk])).content
     body = body.decode()
     assert "Eastside clinic" in body
-    assert "Valley clinic" not in body
-    assert "Team B" in body
+    assert "Valley clinic" in body  # Eastside's own peer group
+    assert "Northgate" not in body
+    assert "Team C" in body
