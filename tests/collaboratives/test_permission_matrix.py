@@ -6,6 +6,7 @@ to the policy that is not also a decision about this table makes the test fail.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -523,6 +524,58 @@ def test_what_is_shown(client, db, persona, name, args, texts, expectations) -> 
         assert {key for key, text in texts.items() if text in body} == (
             set() if expected == "-" else {expected}
         )
+
+
+# Observers (funders, leadership, evaluators) read the aggregate dashboards and evaluation, and
+# the charter and the measure definitions that explain them; never a team's own figures, notes or
+# reports (DESIGN.md). Every row the observer's column opens is here, with what it is to them.
+OBSERVER_READS = {
+    "collaboratives:home": "their own list of collaboratives",
+    "collaboratives:overview": "the collaborative's front page: its aim and dates, no team named",
+    "collaboratives:charter": "the charter, which explains what is measured and why",
+    "measures:metrics": "the measure definitions",
+    "measures:metric": "one measure's definition",
+    "measures:schedule": "when teams report, which dates the aggregate charts run over",
+    "dashboards:dashboard": "the aggregate dashboard: roll-ups and reporting rates, no team named",
+    "dashboards:dashboard-teams": "opens, but shows no team's chart: observers see no team",
+    "accounts:profile": "their own account",
+    "accounts:password-change": "their own account",
+    "accounts:password-changed": "their own account",
+}
+
+
+def test_the_matrix_names_everything_an_observer_opens() -> None:
+    observer = PERSONAS.index("observer")
+    opened = {name for name, _method, _args, _data, exp in CASES if exp.split()[observer] == "ok"}
+    assert opened == set(OBSERVER_READS)
+
+
+def test_what_an_observer_opens_carries_no_team_name_figure_or_note(client, db) -> None:
+    world = build_world()
+    args = _cell(world)
+    for team, numerator in ((world.team_a, 41), (world.team_b, 37)):
+        Value.objects.create(
+            team=team,
+            metric_id=args["metric_id"],
+            period_id=args["period_id"],
+            numerator=numerator,
+            denominator=97,
+            note=f"{team.name} note: the registry was cleaned",
+        )
+    client.force_login(world.observer)
+    for name, method, make_args, _data, _exp in CASES:
+        if name not in OBSERVER_READS or method != "get":
+            continue
+        kwargs = make_args(world) if make_args else None
+        if name == "measures:metric":
+            kwargs = {**_c(world), "metric_id": args["metric_id"]}
+        body = client.get(reverse(name, kwargs=kwargs)).content.decode()
+        for team in (world.team_a, world.team_b):
+            assert team.name not in body, name
+        assert "the registry was cleaned" not in body, name
+        assert not re.search(r">\s*Team [A-Z]\s*<", body), name  # not even as a letter
+        # Each team's own share (41 and 37 of 97); the roll-up (40.2 %) may show.
+        assert "42.3" not in body and "38.1" not in body, name
 
 
 def test_wrong_method_is_refused(client, world) -> None:
