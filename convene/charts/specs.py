@@ -207,14 +207,15 @@ def control_chart(
 def funnel_chart(
     result: Any, *, title: str, y_title: str, x_title: str, height: int = 260
 ) -> dict[str, Any]:
-    """Units against their denominators, with 2- and 3-sigma limits narrowing as n grows."""
+    """Units against their denominators, with the result's two limits narrowing as n grows."""
     curve = result.curve()
+    inner, outer = result.levels
     units = [
         {
             "label": str(unit["label"]),
             "n": unit["n"],
             "value": unit["value"],
-            "outside": bool(unit["outside_3sigma"]),
+            "outside": bool(unit["outside"]),
         }
         for unit in result.units
         if unit["value"] is not None and unit["n"]
@@ -227,7 +228,12 @@ def funnel_chart(
         "axis": {"format": ",.0f"},
     }
     layers: list[dict[str, Any]] = []
-    for field, dash in (("ucl", [4, 3]), ("lcl", [4, 3]), ("ucl_95", [1, 3]), ("lcl_95", [1, 3])):
+    for field, dash in (
+        (f"ucl_{outer}", [4, 3]),
+        (f"lcl_{outer}", [4, 3]),
+        (f"ucl_{inner}", [1, 3]),
+        (f"lcl_{inner}", [1, 3]),
+    ):
         layers.append(
             {
                 "data": {"values": curve},

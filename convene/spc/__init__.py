@@ -9,7 +9,8 @@ Plain Python + numpy, no Django. The public entry points:
 - :func:`anhoej_thresholds` — Anhøj's run and crossing limits for a number of useful points.
 - :func:`ihi_rules`, :func:`ihi_runs_limits` — the IHI run-chart rules.
 - :func:`nhs_xmr` — NHS "Making Data Count" XmR rules with variation and assurance icons.
-- :func:`funnel` — a funnel plot of units against their denominators.
+- :func:`funnel` — a funnel plot of units against their denominators, plain or allowing
+  for overdispersion (Laney P′/U′, Spiegelhalter's random-effects funnel).
 - :func:`explain` — plain-language sentences for the signals of any of the above.
 """
 

@@ -249,33 +249,66 @@ def _explain_nhs(res: NhsResult, _: Gettext) -> list[str]:
 
 
 def _explain_funnel(res: FunnelResult, sign: int, _: Gettext) -> list[str]:
-    out: list[str] = []
+    inner, outer = res.levels
+    found: list[str] = []
     for u in res.units:
-        if not u["outside_2sigma"]:
+        side = u[f"side_{outer}"] or u[f"side_{inner}"]
+        if not side:
             continue
-        label = _fmt_x(u["label"])
-        above = u["side"] > 0
-        if u["outside_3sigma"]:
-            tpl = (
-                _("{unit} is above the upper 3-sigma limit: special cause variation.")
-                if above
-                else _("{unit} is below the lower 3-sigma limit: special cause variation.")
-            )
-        else:
-            tpl = (
-                _("{unit} is above the upper 2-sigma limit: a possible outlier.")
-                if above
-                else _("{unit} is below the lower 2-sigma limit: a possible outlier.")
-            )
-        label_judgement = assessment(u["side"], sign, "better", "worse")
+        level = outer if u[f"side_{outer}"] else inner
+        label_judgement = assessment(side, sign, "better", "worse")
         extra = ""
         if label_judgement == "better":
             extra = " " + _("Better than expected.")
         elif label_judgement == "worse":
             extra = " " + _("Worse than expected.")
-        out.append(tpl.format(unit=label) + extra)
-    if not out:
-        out.append(
+        found.append(_funnel_limit(level, side > 0, _).format(unit=_fmt_x(u["label"])) + extra)
+    if not found:
+        found.append(
             _("All units are within the limits: their differences are consistent with chance.")
         )
-    return out
+    return _funnel_method(res, _) + found
+
+
+def _funnel_limit(level: str, above: bool, _: Gettext) -> str:
+    """The sentence for a unit beyond its limit at ``level`` (the outer ones are signals).
+
+    The comments keep xgettext from reading "% li" in "99.8 % limit" as a format.
+    """
+    sentences = {
+        ("3sigma", True): _("{unit} is above the upper 3-sigma limit: special cause variation."),
+        ("3sigma", False): _("{unit} is below the lower 3-sigma limit: special cause variation."),
+        ("2sigma", True): _("{unit} is above the upper 2-sigma limit: a possible outlier."),
+        ("2sigma", False): _("{unit} is below the lower 2-sigma limit: a possible outlier."),
+        # xgettext:no-python-format
+        ("998", True): _("{unit} is above the upper 99.8 % limit: special cause variation."),
+        # xgettext:no-python-format
+        ("998", False): _("{unit} is below the lower 99.8 % limit: special cause variation."),
+        # xgettext:no-python-format
+        ("95", True): _("{unit} is above the upper 95 % limit: a possible outlier."),
+        # xgettext:no-python-format
+        ("95", False): _("{unit} is below the lower 95 % limit: a possible outlier."),
+    }
+    return sentences[level, above]
+
+
+def _funnel_method(res: FunnelResult, _: Gettext) -> list[str]:
+    """How the limits allow for overdispersion, with its size; nothing for a plain funnel."""
+    if res.method == "laney" and res.sigma_z is not None:
+        return [
+            _("Laney's funnel: the limits are multiplied by σz = {sigma_z}.").format(
+                sigma_z=f"{res.sigma_z:.3g}"
+            )
+        ]
+    if res.phi is None or res.tau2 is None:
+        return []
+    if res.method == "spiegelhalter" and res.tau2 > 0:
+        return [
+            _(
+                "Random-effects funnel (Spiegelhalter): the limits allow for overdispersion, "
+                "φ = {phi}, τ² = {tau2}."
+            ).format(phi=f"{res.phi:.3g}", tau2=f"{res.tau2:.3g}")
+        ]
+    return [
+        _("No overdispersion (φ = {phi}): the limits are not widened.").format(phi=f"{res.phi:.3g}")
+    ]

@@ -150,15 +150,15 @@ def test_funnel_pooled_centre_and_limits() -> None:
     sd = math.sqrt(c * (1 - c) / 100)
     assert math.isclose(lo or 0, c - 3 * sd) and math.isclose(hi or 0, c + 3 * sd)
     units = {u["label"]: u for u in res.units}
-    assert units["A"]["outside_2sigma"] and units["A"]["assessment"] == "worse"
-    assert res.outside == [u["label"] for u in res.units if u["outside_3sigma"]]
+    assert units["A"]["side_2sigma"] == -1 and units["A"]["assessment"] == "worse"
+    assert res.outside == [u["label"] for u in res.units if u["side_3sigma"]]
     assert len(res.curve(10)) == 10
 
 
 def test_funnel_u_rates_and_bad_input() -> None:
     res = funnel([3, 4, 30], [1000, 1200, 1500], chart="u", multiply=1000)
     assert math.isclose(res.centre or 0, 37 / 3700 * 1000)
-    assert res.units[2]["outside_3sigma"] and res.units[2]["side"] == 1
+    assert res.units[2]["outside"] and res.units[2]["side"] == 1
     zero = funnel([1, 2], [0, 10], chart="u")
     assert zero.units[0]["value"] is None and math.isclose(zero.centre or 0, 0.2)
     with pytest.raises(ValueError, match="position 1: numerator 12 is larger"):
