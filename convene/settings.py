@@ -150,6 +150,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# A cached dashboard part lives this long at most: the bound on how long a page can outlive
+# a change whose cache bump failed while Redis was away (lib/dataversion.py).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 5 * 60)
 
 # Accounts: e-mail as login, Argon2 first.
 AUTH_USER_MODEL = "accounts.User"

@@ -27,6 +27,7 @@ from redis.retry import Retry
 
 from convene.collaboratives.models import Collaborative
 from convene.lib import cache as forgiving
+from convene.lib import dataversion
 from convene.reporting.models import Value
 
 from ..collaboratives.test_charter import _charter_data
@@ -205,3 +206,36 @@ def test_a_stalled_redis_does_not_stall_the_pages(client, world, bp, redis_serve
     assert time.monotonic() - started < 1
     assert "Latest: 70%" in team.content.decode()
     assert "Saved" in saved.content.decode() and _october(world, bp) == 75
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_saved_while_redis_was_away_show_when_it_is_back(client, world, bp, redis_server):
+    client.force_login(world.data_lead)
+    assert "Latest: 70%" in _team_dashboard(client, world).content.decode()
+    assert redis_server.keys("*page:team:*")  # the page with 70% is cached
+    redis_server.stop(keep=True)
+    assert "Saved" in _save_october(client, world, bp, "75").content.decode()
+    assert "Latest: 75%" in _team_dashboard(client, world).content.decode()
+    redis_server.start()
+    assert redis_server.keys("*page:team:*")  # Redis is back with the page with 70%
+    time.sleep(RETRY_AFTER)  # and the cache asks it again
+    for _ in range(2):  # computed once, then from the cache
+        assert "Latest: 75%" in _team_dashboard(client, world).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(DASHBOARD_CACHE_SECONDS=3)
+def test_a_lost_bump_is_outlived_by_no_page_for_longer_than_the_cache_keeps_one(
+    client, world, bp, redis_server
+):
+    client.force_login(world.data_lead)
+    assert "Latest: 70%" in _team_dashboard(client, world).content.decode()
+    cached_by = time.monotonic()  # the page is cached before it is answered
+    redis_server.stop(keep=True)
+    _save_october(client, world, bp, "75")
+    dataversion._unwritten.clear()  # as if the worker that saved had restarted meanwhile
+    redis_server.start()
+    time.sleep(RETRY_AFTER)
+    assert "Latest: 70%" in _team_dashboard(client, world).content.decode()  # the old page
+    time.sleep(max(0, cached_by + 3.2 - time.monotonic()))
+    assert "Latest: 75%" in _team_dashboard(client, world).content.decode()
