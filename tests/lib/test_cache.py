@@ -32,6 +32,7 @@ from convene.reporting.models import Value
 
 from ..collaboratives.test_charter import _charter_data
 from ..factories import make_metric_with_figures
+from .test_settings import _manage
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 RISING = [50, 52, 49, 51, 53, 50, 48, 52, 51, 49, 50, 52, 55, 58, 61, 64, 66, 68, 69, 70, 71, 70]
@@ -239,3 +240,29 @@ def test_a_lost_bump_is_outlived_by_no_page_for_longer_than_the_cache_keeps_one(
     assert "Latest: 70%" in _team_dashboard(client, world).content.decode()  # the old page
     time.sleep(max(0, cached_by + 3.2 - time.monotonic()))
     assert "Latest: 75%" in _team_dashboard(client, world).content.decode()
+
+
+def test_readiness_says_the_cache_is_degraded_while_redis_is_down(client, db, redis_server):
+    url = reverse("health-ready")
+    assert url == "/health/ready/"
+    up = client.get(url)
+    assert (up.status_code, up.json()) == (200, {"database": "ok", "cache": "ok"})
+    redis_server.stop()
+    down = client.get(url)
+    # The site serves without its cache: still ready, and the load balancer keeps sending.
+    assert (down.status_code, down.json()) == (200, {"database": "ok", "cache": "degraded"})
+    redis_server.start()
+    time.sleep(RETRY_AFTER)
+    assert client.get(url).json() == {"database": "ok", "cache": "ok"}
+    assert client.get("/health/").content == b"ok"
+
+
+def test_readiness_fails_when_the_database_does_not_answer(tmp_path):
+    asked = (
+        "from django.test import Client; "
+        "r = Client().get('/health/ready/', HTTP_HOST='localhost'); "
+        "print(r.status_code, r.content.decode())"
+    )
+    nowhere = "postgres://convene@127.0.0.1:1/convene"  # nothing listens on port 1
+    result = _manage("shell", "-c", asked, DATABASE_URL=nowhere, DATA_DIR=str(tmp_path))
+    assert '503 {"database": "unavailable", "cache": "ok"}' in result.stdout, result.stderr
