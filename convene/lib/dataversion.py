@@ -49,15 +49,23 @@ def data_version(collaborative_id: int) -> str | None:
 
 def bump(collaborative_id: int | None) -> None:
     """Mark every cached dashboard of the collaborative as stale."""
-    if collaborative_id is not None:
+    if collaborative_id is None:
+        return
+    if _written(collaborative_id):
+        _write_bumps()
+    else:
         _unwritten.add(collaborative_id)
-    _write_bumps()
+
+
+def _written(collaborative_id: int) -> bool:
+    # set_many names the keys it could not write (lib/cache.py: all, when Redis failed).
+    return not cache.set_many({VERSION_KEY.format(collaborative_id): uuid.uuid4().hex}, None)
 
 
 def _write_bumps() -> None:
+    """Write again the bumps that failed, while the cache takes them."""
     for collaborative_id in list(_unwritten):
-        # set_many names the keys it could not write (lib/cache.py: all, when Redis failed).
-        if cache.set_many({VERSION_KEY.format(collaborative_id): uuid.uuid4().hex}, None):
+        if not _written(collaborative_id):
             return
         _unwritten.discard(collaborative_id)
 
