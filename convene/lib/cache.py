@@ -83,10 +83,8 @@ class ForgivingRedisCache(RedisCache):
         self._try(None, super().delete_many, keys, version)
 
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
-        value = self._try(None, super().incr, key, delta, version)
-        if value is None:  # as if the key were missing: callers then set it, or carry on
-            raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
-        return value
+        """A counter Redis cannot keep reads as new: ``delta``, never an error."""
+        return self._try(delta, super().incr, key, delta, version)
 
     def clear(self) -> Any:
         return self._try(False, super().clear)

@@ -242,6 +242,23 @@ def test_a_lost_bump_is_outlived_by_no_page_for_longer_than_the_cache_keeps_one(
     assert "Latest: 75%" in _team_dashboard(client, world).content.decode()
 
 
+def test_code_that_counts_or_marks_with_the_cache_carries_on_while_redis_is_down(redis_server):
+    """Whatever uses the cache (a rate limit, a once-a-day note) needs no Redis error handling."""
+    from django.core.cache import cache
+
+    redis_server.stop()
+    assert cache.get("k", "default") == "default" and cache.get_many(["k"]) == {}
+    assert cache.get_or_set("k", 5) == 5 and not cache.has_key("k")
+    assert cache.add("k", 1) is False  # not stored
+    assert cache.set_many({"k": 1}) == ["k"]  # not stored, as Django's API says
+    assert (cache.incr("k"), cache.decr("k")) == (1, -1)  # a counter that starts again
+    cache.set("k", 1)
+    cache.touch("k")
+    cache.delete("k")
+    cache.delete_many(["k"])
+    cache.clear()
+
+
 def test_readiness_says_the_cache_is_degraded_while_redis_is_down(client, db, redis_server):
     url = reverse("health-ready")
     assert url == "/health/ready/"
