@@ -128,9 +128,14 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A failed or slow Redis is a cache miss, never a failed request (lib/cache.py).
+            "BACKEND": "convene.lib.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_PREFIX", "convene"),
+            "OPTIONS": {
+                "socket_timeout": env_int("REDIS_TIMEOUT_MS", 250) / 1000,
+                "retry_after": env_int("REDIS_RETRY_AFTER_SECONDS", 5),
+            },
         }
     }
 elif TESTING:
@@ -145,6 +150,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# A cached dashboard part lives this long at most: the bound on how long a page can outlive
+# a change whose cache bump failed while Redis was away (lib/dataversion.py).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 5 * 60)
 
 # Accounts: e-mail as login, Argon2 first.
 AUTH_USER_MODEL = "accounts.User"

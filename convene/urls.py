@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from convene.lib.health import health
+from convene.lib.health import health, ready
 
 admin.site.site_header = _("Convene site administration")
 admin.site.site_title = _("Convene")
@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("health/ready/", ready, name="health-ready"),
 ]
 
 handler404 = "convene.lib.errors.not_found"

@@ -9,20 +9,22 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from convene.lib.dataversion import PAGE_TIMEOUT, page_key
+from convene.lib.dataversion import page_key, page_timeout
 
 __all__ = ["cached_body", "page_key"]
 
 
 def cached_body(
-    request: Any, key: str, template: str, context: Callable[[], dict[str, Any]]
+    request: Any, key: str | None, template: str, context: Callable[[], dict[str, Any]]
 ) -> SafeString:
     """A dashboard part from the cache, or rendered now and kept for the next viewer.
 
-    ``context`` is called only on a miss: building it is the expensive part.
+    ``context`` is called only on a miss: building it is the expensive part. Without a key
+    (the cache cannot say the data version) the part is rendered and not kept.
     """
-    body = cache.get(key)
+    body = None if key is None else cache.get(key)
     if body is None:
         body = render_to_string(template, context(), request=request)
-        cache.set(key, body, PAGE_TIMEOUT)
+        if key is not None:
+            cache.set(key, body, page_timeout())
     return mark_safe(body)  # noqa: S308 - our own rendered template

@@ -27,7 +27,7 @@ from .team import MetricChart, chart_for, team_series
 from .team import team_charts as charts_of_team
 
 
-def _dashboard_key(name: str, access: Access, *parts: Any) -> str:
+def _dashboard_key(name: str, access: Access, *parts: Any) -> str | None:
     """A cache key for a dashboard part: per data version, language, day and viewer."""
     collaborative = access.collaborative
     # What this person may see decides the page: which teams, under which labels.

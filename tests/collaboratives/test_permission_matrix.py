@@ -593,6 +593,7 @@ NOT_IN_THE_MATRIX = {
     "admin:": "Django's admin, for site staff only (tests/collaboratives/test_admin.py)",
     "set_language": "Django's own view: sets the language cookie for whoever asks",
     "health": "answers everyone the same, signed in or not (tests/lib/test_errors_and_demo.py)",
+    "health-ready": "answers everyone the same, signed in or not (tests/lib/test_cache.py)",
     # Signing in and out and resetting a forgotten password: the same for everyone, signed in
     # or not, and nothing of any collaborative on them (tests/accounts/test_sign_in.py). The
     # signed-in pages of accounts (profile, password change) are rows of the matrix.

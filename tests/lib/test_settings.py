@@ -86,3 +86,13 @@ def test_secret_can_come_from_a_file(tmp_path, monkeypatch):
     secret.write_text("from-a-file\n")
     monkeypatch.setenv("SECRET_KEY_FILE", str(secret))
     assert env_str("SECRET_KEY") == "from-a-file"
+
+
+def test_with_redis_the_cache_forgives_failures_and_gives_up_quickly(tmp_path):
+    shown = "from django.conf import settings; c = settings.CACHES['default']; print(c)"
+    result = _manage(
+        "shell", "-c", shown, REDIS_URL="redis://cache.internal:6379/0", DATA_DIR=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'BACKEND': 'convene.lib.cache.ForgivingRedisCache'" in result.stdout
+    assert "'OPTIONS': {'socket_timeout': 0.25, 'retry_after': 5}" in result.stdout
