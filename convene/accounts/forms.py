@@ -4,12 +4,15 @@ import logging
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from convene.lib import emails
+from convene.lib import emails, ratelimit
+from convene.lib.client import client_address
 from convene.lib.forms import Styled
 
 from .models import User, time_zone_choices
@@ -34,7 +37,22 @@ logger = logging.getLogger(__name__)
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Sends the reset link like every other e-mail: a plain-text subject."""
+    """Sends at most a few reset links an hour per account and per asking address.
+
+    Beyond the limits nothing is sent and the page says what it always says, so it tells no one
+    whether an account exists.
+    """
+
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        address = client_address(request) if request is not None else ""
+        hour = 60 * 60
+        if ratelimit.allow(
+            f"password-reset-address:{address}", settings.PASSWORD_RESETS_PER_ADDRESS, hour
+        ) and ratelimit.allow(
+            f"password-reset-account:{email}", settings.PASSWORD_RESETS_PER_ACCOUNT, hour
+        ):
+            super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,
