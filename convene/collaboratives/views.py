@@ -753,7 +753,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return _invitation_unusable(request, invitation, token)
     if request.user.is_authenticated:
         return _accept_signed_in(request, invitation, token)
-    if User.objects.filter(email=invitation.email).exists():
+    if User.objects.filter(email__iexact=invitation.email).exists():
         # The account exists: sign in first, then come back here to accept.
         return render(request, "collaboratives/invitation_sign_in.html", {"invitation": invitation})
     return _sign_up_and_accept(request, invitation, token)
@@ -795,7 +795,7 @@ def _sign_up_and_accept(request: HttpRequest, invitation: Invitation, token: str
                 if not accepted:
                     transaction.set_rollback(True)  # no account for a used invitation
         except IntegrityError:
-            if not User.objects.filter(email=invitation.email).exists():
+            if not User.objects.filter(email__iexact=invitation.email).exists():
                 raise
             # Sent twice at once: the other request made the account first.
             page = "collaboratives/invitation_sign_in.html"

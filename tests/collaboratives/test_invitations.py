@@ -204,6 +204,8 @@ def test_someone_else_signed_in_is_told_the_invitation_is_not_theirs_and_gains_n
 def test_the_invited_address_is_compared_without_case(client, world):
     olivia = make_user("Olivia", email="Olivia@Example.test")
     link = _invite_to_planning(client, world, email="olivia@EXAMPLE.test")
+    # Her account is found: she is asked to sign in, not to make a second one.
+    assert "already has an account" in client.get(link).content.decode()
     client.force_login(olivia)
     assert client.post(link).status_code == 302
     roles = world.collaborative.memberships.current().filter(user=olivia)
