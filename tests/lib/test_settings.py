@@ -86,3 +86,16 @@ def test_secret_can_come_from_a_file(tmp_path, monkeypatch):
     secret.write_text("from-a-file\n")
     monkeypatch.setenv("SECRET_KEY_FILE", str(secret))
     assert env_str("SECRET_KEY") == "from-a-file"
+
+
+def test_forwarded_for_is_trusted_only_behind_a_declared_proxy(tmp_path):
+    show = "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
+    counts = [
+        _manage("shell", "-c", show, DATA_DIR=str(tmp_path), **env).stdout.split()[-1]
+        for env in [
+            {},
+            {"BEHIND_PROXY": "true"},
+            {"BEHIND_PROXY": "true", "TRUSTED_PROXY_COUNT": "2"},
+        ]
+    ]
+    assert counts == ["0", "1", "2"]
