@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from convene.lib import emails, ratelimit
+from convene.lib.client import client_address
 from convene.lib.forms import Styled
 
 from .models import User, time_zone_choices
@@ -25,6 +31,44 @@ class SignInForm(Styled, AuthenticationForm):
 
     def clean_username(self) -> str:
         return User.objects.normalize_email(self.cleaned_data["username"])
+
+
+logger = logging.getLogger(__name__)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Sends at most a few reset links an hour per account and per asking address.
+
+    Beyond the limits nothing is sent and the page says what it always says, so it tells no one
+    whether an account exists.
+    """
+
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        address = client_address(request) if request is not None else ""
+        hour = 60 * 60
+        if ratelimit.allow(
+            f"password-reset-address:{address}", settings.PASSWORD_RESETS_PER_ADDRESS, hour
+        ) and ratelimit.allow(
+            f"password-reset-account:{email}", settings.PASSWORD_RESETS_PER_ACCOUNT, hour
+        ):
+            super().save(*args, request=request, **kwargs)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # The templates are emails/password_reset*, sent like every other kind of e-mail.
+        try:
+            emails.password_reset(context, to_email)
+        except Exception:
+            # As Django does: a failed send must not tell the asker that the account exists.
+            logger.exception("Failed to send the password reset e-mail to %s", context["user"].pk)
 
 
 class ProfileForm(Styled, forms.ModelForm):

@@ -613,11 +613,25 @@ class Invitation(AuditedModel):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
 
-    @transaction.atomic
-    def accept(self, user: User) -> None:
-        """Give ``user`` the offered role and use the invitation up."""
-        target = self.team if self.team_id else self.collaborative
-        target.add_member(user, self.role)
-        self.accepted_at = timezone.now()
-        self.accepted_by = user
-        self.save(update_fields=["accepted_at", "accepted_by"])
+    def is_for(self, user: User) -> bool:
+        """Only the person at the invited address may accept: the link alone proves nothing."""
+        return User.objects.normalize_email(user.email) == User.objects.normalize_email(self.email)
+
+    def accept(self, user: User) -> bool:
+        """Give ``user`` the offered role and use the invitation up; False if it is not pending.
+
+        The row is locked first, so of two people accepting at once one gains the role and
+        the other is told the invitation was used. The caller has checked ``is_for(user)``.
+        """
+        with transaction.atomic():
+            locked = Invitation.objects.select_for_update().get(pk=self.pk)
+            self.accepted_at, self.accepted_by_id = locked.accepted_at, locked.accepted_by_id
+            self.revoked_at = locked.revoked_at
+            if self.status != "pending":
+                return False
+            target = self.team if self.team_id else self.collaborative
+            target.add_member(user, self.role)
+            self.accepted_at = timezone.now()
+            self.accepted_by = user
+            self.save(update_fields=["accepted_at", "accepted_by"])
+        return True

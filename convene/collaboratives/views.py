@@ -750,32 +750,60 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "collaboratives/invitation_unknown.html", status=404)
     if invitation.status != "pending" or invitation.collaborative.is_deleted:
-        return render(
-            request,
-            "collaboratives/invitation_unusable.html",
-            {"invitation": invitation, "token": token},
-            status=410,
-        )
-    existing = User.objects.filter(email=invitation.email).first()
+        return _invitation_unusable(request, invitation, token)
     if request.user.is_authenticated:
-        if request.method == "POST":
-            invitation.accept(request.user)
-            messages.success(
-                request, _("Welcome to %(name)s.") % {"name": invitation.collaborative}
-            )
-            return redirect("collaboratives:overview", invitation.collaborative_id)
-        return render(request, "collaboratives/invitation_accept.html", {"invitation": invitation})
-    if existing:
+        return _accept_signed_in(request, invitation, token)
+    if User.objects.filter(email__iexact=invitation.email).exists():
         # The account exists: sign in first, then come back here to accept.
         return render(request, "collaboratives/invitation_sign_in.html", {"invitation": invitation})
+    return _sign_up_and_accept(request, invitation, token)
+
+
+def _invitation_unusable(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
+    return render(
+        request,
+        "collaboratives/invitation_unusable.html",
+        {"invitation": invitation, "token": token},
+        status=410,
+    )
+
+
+def _welcome(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.collaborative})
+    return redirect("collaboratives:overview", invitation.collaborative_id)
+
+
+def _accept_signed_in(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
+    if not invitation.is_for(request.user):
+        # Someone else's link: nothing is granted; they may sign in as the invited address.
+        page = "collaboratives/invitation_other_person.html"
+        return render(request, page, {"invitation": invitation}, status=403)
+    if request.method != "POST":
+        return render(request, "collaboratives/invitation_accept.html", {"invitation": invitation})
+    if not invitation.accept(request.user):
+        return _invitation_unusable(request, invitation, token)
+    return _welcome(request, invitation)
+
+
+def _sign_up_and_accept(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
     form = SignUpForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            invitation.accept(user)
+        try:
+            with transaction.atomic():
+                user = form.save()
+                accepted = invitation.accept(user)
+                if not accepted:
+                    transaction.set_rollback(True)  # no account for a used invitation
+        except IntegrityError:
+            if not User.objects.filter(email__iexact=invitation.email).exists():
+                raise
+            # Sent twice at once: the other request made the account first.
+            page = "collaboratives/invitation_sign_in.html"
+            return render(request, page, {"invitation": invitation}, status=409)
+        if not accepted:
+            return _invitation_unusable(request, invitation, token)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.collaborative})
-        return redirect("collaboratives:overview", invitation.collaborative_id)
+        return _welcome(request, invitation)
     return render(
         request, "collaboratives/invitation_sign_up.html", {"invitation": invitation, "form": form}
     )

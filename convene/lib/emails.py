@@ -11,16 +11,24 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 
+def _plain(template_name: str, context: dict[str, Any]) -> str:
+    # A subject is not HTML: "St. Brendan's" must not arrive as "St. Brendan&#x27;s".
+    template = engines["django"].get_template(template_name)
+    return template.template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
+
+
 def _send(kind: str, to: list[str], context: dict[str, Any], language: str | None = None) -> None:
     with translation.override(language or translation.get_language()):
-        subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
+        subject = _plain(f"emails/{kind}_subject.txt", context)
         text = render_to_string(f"emails/{kind}.txt", context)
         html = render_to_string(f"emails/{kind}.html", context)
+    # One line: a header cannot hold a newline.
     message = EmailMultiAlternatives(" ".join(subject.split()), text, to=to)
     message.attach_alternative(html, "text/html")
     message.send()
@@ -30,6 +38,11 @@ def _absolute(request: HttpRequest | None, path: str) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
     return settings.SITE_URL + path
+
+
+def password_reset(context: dict[str, Any], to: str) -> None:
+    """The link to choose a new password (``context`` is the one Django's reset form makes)."""
+    _send("password_reset", [to], context)
 
 
 def invitation(request: HttpRequest | None, invitation: Any, token: str) -> None:

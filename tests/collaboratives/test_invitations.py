@@ -1,15 +1,25 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 
+import pytest
 import time_machine
 from django.core import mail
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from convene.accounts.models import User
 from convene.collaboratives.models import CollaborativeRole, Invitation, TeamMembership, TeamRole
+
+from ..conftest import build_world
+from ..factories import make_user
 
 
 def _link_from(message) -> str:
@@ -81,7 +91,7 @@ def test_sign_up_form_keeps_what_was_typed_and_explains_errors(client, world):
 
 
 def test_an_invitation_works_once(client, world):
-    _invite_to_team(client, world)
+    _invite_to_team(client, world, email=world.member.email)
     link = _link_from(mail.outbox[0])
     client.force_login(world.member)
     assert client.post(link).status_code == 302
@@ -161,3 +171,118 @@ def test_sign_up_starts_from_utc_and_guesses_the_browser_zone(client, world):
     page = client.get(_link_from(mail.outbox[0])).content.decode()
     assert '<option value="UTC" selected>' in page
     assert "guess-time-zone.js" in page
+
+
+def _invite_to_planning(client, world, email="olivia@example.test"):
+    client.force_login(world.host)
+    client.post(
+        reverse("collaboratives:invite", args=[world.collaborative.pk]),
+        {"email": email, "role": CollaborativeRole.PLANNING},
+    )
+    client.logout()
+    return _link_from(mail.outbox[-1])
+
+
+def test_someone_else_signed_in_is_told_the_invitation_is_not_theirs_and_gains_nothing(
+    client, world
+):
+    link = _invite_to_planning(client, world)
+    client.force_login(world.outsider)
+    page = client.get(link)
+    body = page.content.decode()
+    assert page.status_code == 403
+    assert "This invitation is for someone else" in body
+    assert "olivia@example.test" in body and world.outsider.email in body
+    assert client.post(link).status_code == 403
+    assert not world.collaborative.memberships.filter(user=world.outsider).exists()
+    assert Invitation.objects.get().status == "pending"
+    # The page's button signs them out and brings them back to the link, to sign up as Olivia.
+    signed_out = client.post(reverse("accounts:logout"), {"next": link}, follow=True)
+    assert "Create your account" in signed_out.content.decode()
+
+
+def test_the_invited_address_is_compared_without_case(client, world):
+    olivia = make_user("Olivia", email="Olivia@Example.test")
+    link = _invite_to_planning(client, world, email="olivia@EXAMPLE.test")
+    # Her account is found: she is asked to sign in, not to make a second one.
+    assert "already has an account" in client.get(link).content.decode()
+    client.force_login(olivia)
+    assert client.post(link).status_code == 302
+    roles = world.collaborative.memberships.current().filter(user=olivia)
+    assert [m.role for m in roles] == [CollaborativeRole.PLANNING]
+
+
+@pytest.fixture
+def threads_db(transactional_db, tmp_path):
+    """The test database where threads, each with a connection of its own, can all write.
+
+    SQLite's in-memory test database answers "table is locked" at once when a second connection
+    writes; on SQLite the test runs on a file copy of it, opened with the settings production
+    uses (WAL, a busy timeout, IMMEDIATE transactions). Gives what each thread calls first.
+    """
+    if connection.vendor != "sqlite":
+        yield lambda: None
+        return
+    path = str(tmp_path / "threads.sqlite3")
+    connection.ensure_connection()
+    with sqlite3.connect(path) as copy:
+        connection.connection.backup(copy)
+    original = connections["default"]
+    on_file = {**original.settings_dict, "NAME": path}
+
+    def open_own() -> None:
+        connections["default"] = type(original)(on_file, "default")
+
+    open_own()  # this thread too
+    yield open_own
+    connections["default"].close()
+    connections["default"] = original
+
+
+def _at_once(open_own, *requests):
+    """Run each request in a thread of its own (its own connection), all released together."""
+    start = threading.Barrier(len(requests))
+
+    def run(request):
+        open_own()
+        try:
+            start.wait()
+            return request()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(requests)) as pool:
+        return [future.result() for future in [pool.submit(run, r) for r in requests]]
+
+
+def test_accepting_twice_at_once_grants_the_role_once(client, threads_db):
+    world = build_world()
+    link = _invite_to_planning(client, world, email=world.member.email)
+    tabs = [Client(raise_request_exception=False) for _tab in range(2)]
+    for tab in tabs:
+        tab.force_login(world.member)
+    responses = _at_once(threads_db, *[partial(tab.post, link) for tab in tabs])
+    assert sorted(r.status_code for r in responses) == [302, 410]
+    [used] = [r for r in responses if r.status_code == 410]
+    assert "This invitation has been used" in used.content.decode()
+    assert world.collaborative.memberships.filter(user=world.member).count() == 1
+
+
+def test_signing_up_twice_at_once_makes_one_account_and_a_friendly_answer(client, threads_db):
+    world = build_world()
+    link = _invite_to_planning(client, world)
+    form = {
+        "full_name": "Olivia Planner",
+        "time_zone": "UTC",
+        "language": "en",
+        "password1": "a long passphrase 42",
+        "password2": "a long passphrase 42",
+    }
+    tabs = [Client(raise_request_exception=False) for _tab in range(2)]
+    responses = _at_once(threads_db, *[partial(tab.post, link, form) for tab in tabs])
+    codes = sorted(r.status_code for r in responses)
+    assert codes[0] == 302 and codes[1] in {409, 410}, codes
+    [late] = [r for r in responses if r.status_code != 302]
+    assert "Sign in" in late.content.decode()
+    olivia = User.objects.get(email="olivia@example.test")
+    assert world.collaborative.memberships.filter(user=olivia).count() == 1

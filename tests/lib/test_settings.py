@@ -96,3 +96,16 @@ def test_with_redis_the_cache_forgives_failures_and_gives_up_quickly(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "'BACKEND': 'convene.lib.cache.ForgivingRedisCache'" in result.stdout
     assert "'OPTIONS': {'socket_timeout': 0.25, 'retry_after': 5}" in result.stdout
+
+
+def test_forwarded_for_is_trusted_only_behind_a_declared_proxy(tmp_path):
+    show = "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
+    counts = [
+        _manage("shell", "-c", show, DATA_DIR=str(tmp_path), **env).stdout.split()[-1]
+        for env in [
+            {},
+            {"BEHIND_PROXY": "true"},
+            {"BEHIND_PROXY": "true", "TRUSTED_PROXY_COUNT": "2"},
+        ]
+    ]
+    assert counts == ["0", "1", "2"]
