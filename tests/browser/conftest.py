@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from .helpers import assert_no_csp_violations, watch_csp
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -62,6 +64,31 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en"}
+
+
+@pytest.fixture
+def context(context: Any) -> Iterator[Any]:
+    """pytest-playwright's context, failing the test on any Content-Security-Policy violation."""
+    violations = watch_csp(context)
+    yield context
+    assert_no_csp_violations(violations)
+
+
+@pytest.fixture
+def new_context(browser: Any, browser_context_args: dict[str, Any]) -> Iterator[Callable[..., Any]]:
+    """Another browser (a second person, another time zone), held to the policy like the first."""
+    opened: list[tuple[Any, list[str]]] = []
+
+    def new_context(**kwargs: Any) -> Any:
+        context = browser.new_context(**{**browser_context_args, **kwargs})
+        context.set_default_timeout(10_000)
+        opened.append((context, watch_csp(context)))
+        return context
+
+    yield new_context
+    for context, violations in opened:
+        context.close()
+        assert_no_csp_violations(violations)
 
 
 @pytest.fixture

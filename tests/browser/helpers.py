@@ -6,17 +6,44 @@ import re
 from pathlib import Path
 from typing import Any
 
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+from django.templatetags.static import static
+
+AXE = "vendor/axe-core/axe.min.js"  # a static file: the page's own policy lets it load
 SHOTS = Path("/tmp/convene-shots")  # noqa: S108 (outside the repository on purpose)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+# Reported through the console, which Playwright hears (it does not hear the browser's own
+# "Refused to ..." messages): the directive, what it blocked, and where.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => console.error(
+    `CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || "inline code"} `
+    + `(${event.sourceFile || location.href}:${event.lineNumber}) `
+    + (event.target.outerHTML || "").slice(0, 160)), true);"""
+
+
+def watch_csp(context: Any) -> list[str]:
+    """The Content-Security-Policy violations on every page of the context, as they happen."""
+    violations: list[str] = []
+    context.add_init_script(CSP_LISTENER)
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if message.text.startswith("CSP violation") else None
+        ),
+    )
+    return violations
+
+
+def assert_no_csp_violations(violations: list[str]) -> None:
+    assert not violations, "The page broke its Content-Security-Policy:\n" + "\n".join(violations)
+
+
 def assert_accessible(page: Any) -> None:
     """Fail with a readable list if axe-core finds WCAG 2.1 A/AA violations on the page."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        page.add_script_tag(url=static(AXE))
     results = page.evaluate(
         """async (tags) => {
             const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});

@@ -94,11 +94,9 @@ def test_a_team_sees_the_gap_between_groups(
     check_page(page, "collaborative-dashboard-by-group")
 
 
-def test_months_read_the_same_west_of_greenwich(browser, world, login, team_url, figures):
+def test_months_read_the_same_west_of_greenwich(new_context, world, login, team_url, figures):
     """A period starts at local midnight wherever the chart is drawn, not the evening before."""
-    context = browser.new_context(
-        timezone_id="America/Chicago", locale="en", viewport={"width": 1280, "height": 900}
-    )
+    context = new_context(timezone_id="America/Chicago")
     try:
         page = context.new_page()
         login(context, world.data_lead)

@@ -24,7 +24,7 @@ def _accept_link(live_server):
 
 
 def test_invited_person_signs_up_and_joins_the_team(
-    browser, page, live_server, world, login, collaborative_url, team_url
+    new_context, page, live_server, world, login, collaborative_url, team_url
 ):
     login(page.context, world.host)
     page.goto(team_url)
@@ -40,7 +40,7 @@ def test_invited_person_signs_up_and_joins_the_team(
     assert mail.outbox[0].to == [NEW_ADDRESS]
 
     # The invited person opens the link in their own browser, signed in as nobody.
-    guest = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en")
+    guest = new_context()
     try:
         guest.set_default_timeout(10_000)
         invited = guest.new_page()
