@@ -209,6 +209,30 @@ def test_an_empty_grid_cell_saved_by_a_colleague_meanwhile_is_not_overwritten(cl
     assert (value.numerator, value.denominator) == (40, 64)
 
 
+def test_a_half_typed_cell_does_not_take_on_a_colleagues_version_unseen(client, world, bp):
+    client.force_login(world.data_lead)
+    read = _cell_version(client, world, bp)
+    client.force_login(world.leader)
+    client.post(
+        _cell_url(world, bp),
+        {"numerator": "30", "denominator": "60", "version": read},
+        HTTP_HX_REQUEST="true",
+    )
+    client.force_login(world.data_lead)
+    # Her first box saves nothing yet: the answer must not swap in the leader's version,
+    # or her second box would overwrite figures she has never seen.
+    waiting = _cell(client, world, bp, numerator="40", version=read)
+    assert "Add both figures to save." in waiting
+    assert 'name="version"' not in waiting
+    both = _cell(client, world, bp, numerator="40", denominator="64", version=read)
+    assert CELL_CONFLICT in both and "Saved: 30 / 60" in both
+    assert Value.objects.get().numerator == 30
+
+
+def _cell(client, world, bp, **figures):
+    return client.post(_cell_url(world, bp), figures, HTTP_HX_REQUEST="true").content.decode()
+
+
 def own_connections(tmp_path):
     """What each thread opens to reach the test database as it stands now, on a connection of
     its own, and a reader of what they wrote.
