@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from convene.lib.forms import Styled
+from convene.lib.versioning import VersionField, save_if_unchanged, version_of
 
 from .models import (
     CharterDecision,
@@ -24,12 +26,28 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class VersionedForm(Styled, forms.ModelForm):
     """A form that carries the version it was read at, to catch a colleague's edit."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["version"] = self.instance.version
+            self.initial["version"] = version_of(self.instance)
+
+    def save_unless_changed(self) -> bool:
+        """Save the edited object unless someone saved it since this form was read: then
+        store nothing and answer False."""
+        with transaction.atomic():
+            instance = self.save(commit=False)
+            fields = [
+                field.name
+                for field in instance._meta.concrete_fields
+                if field.name in self.cleaned_data and field.name != "version"
+            ]
+            if not save_if_unchanged(instance, self.cleaned_data["version"], fields):
+                transaction.set_rollback(True)  # an organisation named on the way, too
+                return False
+            self.save_m2m()
+        return True
 
 
 class CollaborativeSettingsForm(VersionedForm):
@@ -216,7 +234,7 @@ class TeamInviteForm(Styled, forms.Form):
         return data
 
 
-class TeamForm(Styled, forms.ModelForm):
+class TeamForm(VersionedForm):
     new_organisation = forms.CharField(
         label=_("…or a new organisation"),
         max_length=200,
@@ -282,7 +300,7 @@ class AssignCoachForm(Styled, forms.Form):
         self.fields["coach"].queryset = coaches_of(collaborative)
 
 
-class PeerGroupForm(Styled, forms.ModelForm):
+class PeerGroupForm(VersionedForm):
     class Meta:
         model = PeerGroup
         fields = ["name", "basis", "coach", "teams"]

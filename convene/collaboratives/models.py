@@ -305,6 +305,7 @@ class Team(AuditedModel, SoftDeletable):
     name = models.CharField(_("team name"), max_length=200)
     joined_on = models.DateField(_("joined the collaborative"), default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -433,6 +434,7 @@ class PeerGroup(AuditedModel, SoftDeletable):
     )
     teams = models.ManyToManyField(Team, verbose_name=_("teams"), related_name="peer_groups")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

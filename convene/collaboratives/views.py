@@ -146,6 +146,13 @@ def edit_collaborative(request: HttpRequest, collaborative_id: int) -> HttpRespo
     )
 
 
+def edited_meanwhile() -> str:
+    return _(
+        "Someone else saved changes while you were editing. Your text is kept below; "
+        "compare it with the saved version, then save again."
+    )
+
+
 def _versioned_edit(
     request: HttpRequest,
     collaborative: Collaborative,
@@ -165,15 +172,7 @@ def _versioned_edit(
         # Someone saved in between: show their values beside what this person typed.
         conflict = True
         current = fresh_copy(collaborative)
-        form = refreshed_form(
-            form_class,
-            request.POST,
-            current,
-            _(
-                "Someone else saved changes while you were editing. Your text is kept below; "
-                "compare it with the saved version, then save again."
-            ),
-        )
+        form = refreshed_form(form_class, request.POST, current, edited_meanwhile())
         collaborative = current
     return render(
         request,
@@ -458,15 +457,23 @@ def _render_team(
 @login_required
 def edit_team(request: HttpRequest, collaborative_id: int, team_id: int) -> HttpResponse:
     team, access = team_for(request, collaborative_id, team_id, "manage_team")
-    form = TeamForm(request.POST or None, instance=team, collaborative=team.collaborative)
+    kwargs = {"collaborative": team.collaborative}
+    form = TeamForm(request.POST or None, instance=team, **kwargs)
+    saved = None  # what a colleague saved meanwhile, when they did
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Team saved."))
-        return redirect("collaboratives:team", collaborative_id, team.pk)
+        if form.save_unless_changed():
+            messages.success(request, _("Team saved."))
+            return redirect("collaboratives:team", collaborative_id, team.pk)
+        saved = fresh_copy(team)  # the form below writes what was typed on its own copy
+        form = refreshed_form(
+            TeamForm, request.POST, fresh_copy(team), edited_meanwhile(), **kwargs
+        )
+    context = {"access": access, "form": form, "team": team, "saved": saved}
     return render(
         request,
         "collaboratives/team_form.html",
-        {"collaborative": team.collaborative, "access": access, "form": form, "team": team},
+        {**context, "collaborative": team.collaborative},
+        status=409 if saved else 200,
     )
 
 
@@ -608,15 +615,23 @@ def peer_groups(request: HttpRequest, collaborative_id: int) -> HttpResponse:
 def edit_group(request: HttpRequest, collaborative_id: int, group_id: int) -> HttpResponse:
     collaborative, access = collaborative_for(request, collaborative_id, "manage_groups")
     group = acl.group_in(collaborative, group_id)
-    form = PeerGroupForm(request.POST or None, instance=group, collaborative=collaborative)
+    kwargs = {"collaborative": collaborative}
+    form = PeerGroupForm(request.POST or None, instance=group, **kwargs)
+    saved = None  # what a colleague saved meanwhile, when they did
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Peer group saved."))
-        return redirect("collaboratives:groups", collaborative.pk)
+        if form.save_unless_changed():
+            messages.success(request, _("Peer group saved."))
+            return redirect("collaboratives:groups", collaborative.pk)
+        saved = fresh_copy(group)  # the form below writes what was typed on its own copy
+        form = refreshed_form(
+            PeerGroupForm, request.POST, fresh_copy(group), edited_meanwhile(), **kwargs
+        )
+    context = {"access": access, "form": form, "group": group, "saved": saved}
     return render(
         request,
         "collaboratives/group_form.html",
-        {"collaborative": collaborative, "access": access, "form": form, "group": group},
+        {**context, "collaborative": collaborative},
+        status=409 if saved else 200,
     )
 
 

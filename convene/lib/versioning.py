@@ -4,7 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.db import transaction
+
+NEW = 0  # the version a form carries when it was read before any row existed ("was empty")
+
+
+class VersionField(forms.Field):
+    """The version an edit form was read at, sent back hidden.
+
+    ``NEW`` (0) says there was no row yet. A version that is missing or unreadable counts as
+    ``NEW`` too: no stored row has it, so such a save can only create, never overwrite.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int:
+        text = str(value or "").strip()
+        return int(text) if text.isdigit() else NEW
+
+
+def version_of(instance: Any) -> int:
+    """The version to carry in a form for ``instance``: ``NEW`` while it is not stored."""
+    return instance.version if instance is not None and instance.pk else NEW
 
 
 def save_if_unchanged(instance: Any, expected_version: int, fields: list[str]) -> bool:

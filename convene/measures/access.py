@@ -10,7 +10,7 @@ from django.http import Http404
 
 from convene.collaboratives.models import Collaborative, Team
 
-from .models import Metric, Stratification
+from .models import Metric, ReportingSchedule, Stratification
 
 
 def metric_in(parent: Collaborative | Team, metric_id: int, own: bool = False) -> Metric:
@@ -48,3 +48,8 @@ def stratification_in(collaborative: Collaborative, stratification_id: int) -> S
     if stratification is None:
         raise Http404
     return stratification
+
+
+def schedule_of(collaborative: Collaborative) -> ReportingSchedule | None:
+    """The collaborative's reporting schedule as stored now, or None before it is set up."""
+    return ReportingSchedule.objects.filter(collaborative=collaborative).first()

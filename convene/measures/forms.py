@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from convene.collaboratives.forms import DATE
 from convene.collaboratives.models import Collaborative, Team
 from convene.lib.forms import Styled
+from convene.lib.versioning import VersionField, save_if_unchanged, version_of
 
 from .models import Metric, ReportingSchedule, Stratification
 
@@ -140,6 +142,8 @@ class MetricForm(Styled, forms.ModelForm):
 
 
 class ScheduleForm(Styled, forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = ReportingSchedule
         fields = [
@@ -160,6 +164,25 @@ class ScheduleForm(Styled, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left out of a post, the trial-run rule stays as it was.
         self.fields["trial_run"].required = False
+        self.initial["version"] = version_of(self.instance)
+
+    def save_unless_changed(self) -> bool:
+        """Store the schedule and make its periods, unless someone saved (or first set up)
+        the schedule since this form was read: then store nothing and answer False."""
+        schedule = self.instance
+        with transaction.atomic():
+            if schedule.pk:
+                fields = [name for name in self._meta.fields if name in self.cleaned_data]
+                if not save_if_unchanged(schedule, self.cleaned_data["version"], fields):
+                    return False
+            else:
+                try:
+                    with transaction.atomic():
+                        schedule.save()
+                except IntegrityError:  # a colleague set the schedule up a moment ago
+                    return False
+            schedule.sync_periods()
+        return True
 
     def clean_trial_run(self) -> Any:
         return self.cleaned_data.get("trial_run") or self.instance.trial_run

@@ -316,6 +316,7 @@ class ReportingSchedule(AuditedModel):
             "definitions, forms and timetable work."
         ),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("reporting schedule")

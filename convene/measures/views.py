@@ -15,7 +15,7 @@ from convene.collaboratives.access import Access, collaborative_for, planned_by,
 from convene.collaboratives.models import Collaborative, Team
 from convene.lib.versioning import fresh_copy, refreshed_form, save_if_unchanged
 
-from .access import metric_in, stratification_in
+from .access import metric_in, schedule_of, stratification_in
 from .forms import MetricForm, ScheduleForm, StratificationForm
 from .library import LIBRARY, library_fields
 from .models import Metric, ReportingSchedule, Stratum
@@ -235,20 +235,28 @@ def _default_schedule(collaborative: Collaborative) -> ReportingSchedule:
     return ReportingSchedule(collaborative=collaborative, first_period_on=first)
 
 
+def _edited() -> str:
+    return _(
+        "Someone else saved changes while you were editing. Your text is kept below; "
+        "compare it with the saved version, then save again."
+    )
+
+
 @login_required
 def edit_schedule(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     collaborative, access = collaborative_for(request, collaborative_id, "view_measures")
-    schedule = ReportingSchedule.objects.filter(collaborative=collaborative).first()
-    schedule = schedule or _default_schedule(collaborative)
+    schedule = schedule_of(collaborative) or _default_schedule(collaborative)
     form = ScheduleForm(request.POST or None, instance=schedule)
+    saved = None  # what a colleague saved meanwhile, when they did
     if request.method == "POST":
         if not access.can("edit_measures"):
             raise PermissionDenied
         if form.is_valid():
-            with transaction.atomic():
-                form.save().sync_periods()
-            messages.success(request, _("Reporting schedule saved."))
-            return redirect("measures:schedule", collaborative.pk)
+            if form.save_unless_changed():
+                messages.success(request, _("Reporting schedule saved."))
+                return redirect("measures:schedule", collaborative.pk)
+            saved = schedule_of(collaborative)  # set up or changed by a colleague meanwhile
+            form = refreshed_form(ScheduleForm, request.POST, fresh_copy(saved), _edited())
     return render(
         request,
         "measures/schedule.html",
@@ -258,8 +266,9 @@ def edit_schedule(request: HttpRequest, collaborative_id: int) -> HttpResponse:
             "form": form,
             "periods": collaborative.periods.all(),
             "schedule": schedule if schedule.pk else None,
+            "saved": saved,
         },
-        status=400 if form.errors else 200,
+        status=409 if saved else 400 if form.errors else 200,
     )
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from convene.collaboratives.models import Team
+from convene.lib.versioning import version_of
 from convene.measures.entry import Check, check_entry
 from convene.measures.models import Metric
 from convene.trials.trial import reporting_closed
@@ -35,13 +36,14 @@ def enter_cell(
     denominator: str | None,
     *,
     confirmed: bool,
-    expected_version: int | None,
+    expected_version: int,
     by: Any,
 ) -> CellEntry:
     """Check one cell of the team's grid and store it when it passes.
 
     ``report`` is the team's report of the cell's period (``report.team`` and ``report.period``
-    loaded); ``expected_version`` the value's version the figures were typed on.
+    loaded); ``expected_version`` the value's version the figures were typed on (``NEW`` when
+    the cell was empty).
     """
     team, period = report.team, report.period
     value = Value.objects.filter(team=team, metric=metric, period=period, stratum=None).first()
@@ -86,13 +88,14 @@ def save_entry(
     stratum: Any,
     check: Check,
     by: Any,
-    expected_version: int | None,
+    expected_version: int,
     reason: str = "",
 ) -> tuple[Value | None, bool]:
-    """Store a checked entry. Returns the value and whether it was saved.
+    """Store a checked entry. Returns the value as stored now and whether it was saved.
 
     A blank entry clears an existing value (its figures stay in the revisions). A save made
-    from a stale copy (``expected_version`` behind the stored one) is refused.
+    from a stale copy is refused: ``expected_version`` is not the stored one, or it is ``NEW``
+    (the cell was empty when read) and a value exists now.
     """
     with transaction.atomic():
         value = (
@@ -100,6 +103,8 @@ def save_entry(
             .filter(team=team, metric=metric, period=period, stratum=stratum)
             .first()
         )
+        if expected_version != version_of(value):
+            return value, False
         if value is None:
             if check.is_blank:
                 return None, True
@@ -120,8 +125,6 @@ def save_entry(
                 )
                 return existing, False
             return value, True
-        if expected_version is not None and expected_version != value.version:
-            return value, False
         if (value.numerator, value.denominator) == (check.numerator, check.denominator):
             return value, True
         value.revise(by, reason, numerator=check.numerator, denominator=check.denominator)

@@ -9,13 +9,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from convene.collaboratives.models import Team
 from convene.lib.forms import KeyedFormSet, Styled
-from convene.lib.versioning import fresh_copy
+from convene.lib.versioning import VersionField, fresh_copy, save_if_unchanged, version_of
 from convene.measures.entry import Check, check_entry
 from convene.measures.models import Metric, ReportingSchedule, Stratum
 from convene.measures.owed import metrics_for, strata_of
@@ -29,10 +29,16 @@ NOTE_LENGTH = 300  # notes, exclusion reasons and change reasons are cut here, a
 
 
 class NarrativeForm(Styled, forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = Report
         fields = Report.NARRATIVE
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Report.NARRATIVE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = version_of(self.instance)
 
 
 class CellForm(forms.Form):
@@ -42,12 +48,7 @@ class CellForm(forms.Form):
     numerator = forms.CharField(required=False, strip=False, empty_value=None)
     denominator = forms.CharField(required=False, strip=False, empty_value=None)
     confirm = forms.BooleanField(required=False)
-    version = forms.CharField(required=False)
-
-    def clean_version(self) -> int | None:
-        """The version the figures were typed on; None (no check) when there is none."""
-        version = self.cleaned_data["version"]
-        return int(version) if version.isdigit() else None
+    version = VersionField()
 
 
 @dataclass
@@ -143,6 +144,8 @@ class LineForm(forms.Form):
         ),
     )
 
+    version = VersionField()  # of the line's value when the page was read; NEW when none
+
     is_total = False
 
     def __init__(self, *args: Any, line: Line, history: list[float], **kwargs: Any) -> None:
@@ -151,17 +154,16 @@ class LineForm(forms.Form):
         self.warning = ""
         self.checked: Check | None = None  # the figures as checked, once cleaned
         value = line.value
+        initial: dict[str, Any] = {"version": version_of(value)}
         if value is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "numerator": plain(value.numerator),
-                    "denominator": plain(value.denominator),
-                    "note": value.note,
-                    "is_excluded": value.is_excluded,
-                    "exclusion_reason": value.exclusion_reason,
-                },
-            )
+            initial |= {
+                "numerator": plain(value.numerator),
+                "denominator": plain(value.denominator),
+                "note": value.note,
+                "is_excluded": value.is_excluded,
+                "exclusion_reason": value.exclusion_reason,
+            }
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         if not line.metric.has_denominator:
             del self.fields["denominator"]
@@ -274,11 +276,15 @@ class SaveChoicesForm(forms.Form):
         return self.cleaned_data["reason"][:NOTE_LENGTH]
 
 
+NARRATIVE = "narrative"  # in ``PeriodEntry.stale``: the narrative was saved meanwhile
+
+
 class PeriodEntry:
     """Everything the period page's form sends, for one team's report of one period."""
 
     def __init__(self, data: Any = None, *, report: Report) -> None:
         self.report = report
+        self.data = data
         self.choices = SaveChoicesForm(data)
         confirmed = self.choices.is_valid() and self.choices.cleaned_data["confirm_unusual"]
         self.lines = LineFormSet(
@@ -289,6 +295,7 @@ class PeriodEntry:
             confirmed=confirmed,
         )
         self.narrative = NarrativeForm(data, instance=report, prefix="report")
+        self.stale: set[str] = set()  # keys of the lines, and NARRATIVE, saved meanwhile
 
     def is_valid(self) -> bool:
         return all([self.lines.is_valid(), self.narrative.is_valid(), self.choices.is_valid()])
@@ -301,42 +308,107 @@ class PeriodEntry:
     def submitting(self) -> bool:
         return self.choices.cleaned_data.get("action") == "submit"
 
-    def save(self, by: Any) -> Report:
-        """Store every line, the narrative and, when submitting, the submission: all or none."""
+    def save(self, by: Any) -> bool:
+        """Store every line, the narrative and, when submitting, the submission: all of it, or
+        nothing when someone saved a line or the narrative since this page was read (then
+        False, and ``stale`` names what they saved)."""
         report, reason = self.report, self.choices.cleaned_data["reason"]
         with transaction.atomic():
             for form in self.lines.forms:
-                assert form.checked is not None  # the form is valid
-                value, _saved = save_entry(
-                    team=report.team,
-                    metric=form.line.metric,
-                    period=report.period,
-                    stratum=form.line.stratum,
-                    check=form.checked,
-                    by=by,
-                    expected_version=None,
-                    reason=reason,
-                )
-                if value is not None:
-                    _annotate(value, form.annotations, by, reason)
-            self._save_narrative(by)
+                if not self._save_line(form, by, reason):
+                    self.stale.add(form.line.key)
+            if not self._save_narrative(by):
+                self.stale.add(NARRATIVE)
+            if self.stale:
+                transaction.set_rollback(True)
+                return False
             if self.submitting:
                 schedule = ReportingSchedule.objects.filter(
                     collaborative_id=report.team.collaborative_id
                 ).first()
                 report.submit(by, schedule)
-        return report
+        return True
 
-    def _save_narrative(self, by: Any) -> None:
-        report = self.report
-        if report.pk and self.narrative.has_changed():
-            old = fresh_copy(report)
-            ReportRevision.objects.create(
-                report=report,
-                narrative={name: getattr(old, name) for name in Report.NARRATIVE},
-                replaced_by=by,
-            )
-        self.narrative.save()
+    def _save_line(self, form: LineForm, by: Any, reason: str) -> bool:
+        assert form.checked is not None  # the form is valid
+        value, saved = save_entry(
+            team=self.report.team,
+            metric=form.line.metric,
+            period=self.report.period,
+            stratum=form.line.stratum,
+            check=form.checked,
+            by=by,
+            expected_version=form.cleaned_data["version"],
+            reason=reason,
+        )
+        if saved and value is not None:
+            _annotate(value, form.annotations, by, reason)
+        return saved
+
+    def _save_narrative(self, by: Any) -> bool:
+        report, form = self.report, self.narrative
+        if not report.pk:
+            try:
+                with transaction.atomic():
+                    form.save()
+            except IntegrityError:  # a colleague started this period's report a moment ago
+                return False
+            return True
+        if not any(name in Report.NARRATIVE for name in form.changed_data):
+            return True  # as stored: nothing to overwrite
+        old = fresh_copy(report)
+        ReportRevision.objects.create(
+            report=report,
+            narrative={name: getattr(old, name) for name in Report.NARRATIVE},
+            replaced_by=by,
+        )
+        return save_if_unchanged(report, form.cleaned_data["version"], Report.NARRATIVE)
+
+    def refreshed(self, report: Report) -> PeriodEntry:
+        """After a refused save: the page on ``report`` as stored now, keeping what was typed
+        and marking what others saved meanwhile. It carries the stored versions, so saving
+        again is a deliberate choice."""
+        data = self.data.copy()
+        for form in PeriodEntry(report=report).lines.forms:
+            if not any(name.startswith(f"{form.prefix}-") for name in data):
+                # A line added since the page was read: shown as stored.
+                for name, initial in form.initial.items():
+                    if initial not in (None, "", False):
+                        data[form.add_prefix(name)] = "on" if initial is True else str(initial)
+            data[form.add_prefix("version")] = str(version_of(form.line.value))
+        data["report-version"] = str(version_of(report))
+        saved = {name: getattr(report, name) for name in Report.NARRATIVE}
+        entry = PeriodEntry(data, report=report)  # the form writes what was typed on report
+        entry.is_valid()
+        for form in entry.lines.forms:
+            if form.line.key in self.stale:
+                form.add_error(None, saved_meanwhile(form.line))
+        if NARRATIVE in self.stale:
+            narrative = entry.narrative
+            narrative.add_error(None, _("Someone else saved the narrative meanwhile."))
+            for name, text in saved.items():
+                if text != narrative.cleaned_data.get(name, text):
+                    narrative.add_error(name, _("Saved meanwhile: %(text)s") % {"text": text})
+        return entry
+
+
+def saved_meanwhile(line: Line) -> str:
+    """What a colleague saved on ``line`` since the page was read, in words."""
+    value = line.value
+    if value is None:
+        return _("Someone else removed this line meanwhile.")
+    figures = plain(value.numerator) or "—"
+    if line.metric.has_denominator:
+        figures = f"{figures} / {plain(value.denominator) or '—'}"
+    parts = [figures]
+    if value.note:
+        parts.append(_("note: %(note)s") % {"note": value.note})
+    if value.is_excluded:
+        parts.append(_("excluded: %(reason)s") % {"reason": value.exclusion_reason})
+    return _(
+        "%(person)s saved this line meanwhile: %(saved)s. Yours is kept in the boxes: "
+        "save again to replace theirs."
+    ) % {"person": value.updated_by or _("Someone else"), "saved": " · ".join(parts)}
 
 
 def _annotate(value: Value, annotations: dict[str, Any], by: Any, reason: str) -> None:

@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from convene.charts.specs import chart_date, progress_chart
 from convene.collaboratives.models import Team
 from convene.lib.forms import Styled
-from convene.lib.versioning import save_if_unchanged
+from convene.lib.versioning import VersionField, save_if_unchanged, version_of
 from convene.measures.models import ReportingPeriod
 
 from .models import ProgressScore
 
 
 class ProgressForm(Styled, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()  # NEW while the rater has no score for the period
 
     class Meta:
         model = ProgressScore
@@ -41,8 +41,7 @@ class ProgressForm(Styled, forms.ModelForm):
             )
         ]
         self.fields["note"].help_text = _("Optional: what the score rests on.")
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        self.fields["version"].initial = version_of(self.instance)
 
     def save_unless_changed(self, by: Any) -> bool:
         """Store the score as ``by``'s, unless someone saved one in between (then False)."""
@@ -50,7 +49,7 @@ class ProgressForm(Styled, forms.ModelForm):
         score.scored_by = by
         score.scored_at = timezone.now()
         if score.pk:
-            expected = self.cleaned_data.get("version") or 0
+            expected = self.cleaned_data["version"]
             return save_if_unchanged(score, expected, ["score", "note", "scored_by", "scored_at"])
         try:
             with transaction.atomic():

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import collaborative_for, team_for
@@ -104,6 +105,12 @@ def save_cell(
     return redirect("reporting:team-data", collaborative_id, team_id)
 
 
+STALE_PERIOD = gettext_lazy(
+    "Nothing was saved: someone else saved this period while you were working on it. What "
+    "you typed is kept below, and what they saved is marked; check it, then save again."
+)
+
+
 def may_enter(access: Any, team: Team, report: Report) -> bool:
     """Whether this person may change the period's figures, narrative and own score."""
     return access.can("enter_team_data", team) and not report.is_locked
@@ -125,7 +132,10 @@ def period_report(
         return redirect("reporting:period-report", collaborative_id, team_id, period_id)
     entry = PeriodEntry(request.POST, report=report)
     if entry.is_valid():
-        entry.save(request.user)
+        if not entry.save(request.user):
+            messages.error(request, STALE_PERIOD)
+            report = report_in(team, period_id)
+            return render_period(request, report, access, entry=entry.refreshed(report), status=409)
         if not entry.submitting:
             messages.success(request, _("Draft saved."))
         elif report.is_late:

@@ -64,3 +64,29 @@ def test_a_new_month_appears_on_the_dashboard_chart(data_lead_page, team_url, wo
     expect(page.get_by_text("Latest: 58%")).to_be_visible()
     expect(page.locator(".chart svg .mark-symbol path")).to_have_count(4)
     check_page(page, "team-dashboard")
+
+
+def test_a_cell_a_colleague_filled_meanwhile_is_not_overwritten(
+    data_lead_page, team_url, bp_metric, periods, world
+):
+    page = data_lead_page
+    page.goto(team_url + "data/")
+    numerator = page.get_by_label("BP control, January 2026: numerator")
+    expect(numerator).to_have_value("")
+    # The team lead saves this cell while the page stays open here, showing it empty.
+    Value.objects.create(
+        team=world.team_a, metric=bp_metric, period=periods[0], numerator=30, denominator=60
+    )
+    numerator.fill("40")
+    page.get_by_label("BP control, January 2026: denominator").fill("64")
+    page.get_by_label("BP control, January 2026: denominator").press("Tab")
+    status = page.locator(f"#status-{bp_metric.pk}-{periods[0].pk}")
+    expect(status).to_contain_text("Someone else changed this figure")
+    expect(status).to_contain_text("Saved: 30 / 60")
+    expect(numerator).to_have_value("40")  # what she typed stays in the box
+    assert Value.objects.get().numerator == 30
+    # Entering hers again now replaces theirs: she has seen them.
+    numerator.fill("41")
+    numerator.press("Tab")
+    expect(status).to_contain_text("Saved · 64.1%")
+    assert Value.objects.get().numerator == 41

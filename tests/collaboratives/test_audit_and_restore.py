@@ -79,7 +79,8 @@ def test_bad_filter_values_are_reported_not_fatal(client, world):
 def test_peer_group_team_changes_are_audited(client, world, group):
     client.force_login(world.host)
     url = reverse("collaboratives:edit-group", args=[world.collaborative.pk, group.pk])
-    client.post(url, {"name": "Riverton", "basis": "Region", "teams": [world.team_a.pk]})
+    data = {"name": "Riverton", "basis": "Region", "teams": [world.team_a.pk], "version": 1}
+    client.post(url, data)
     event = AuditEvent.objects.filter(object_type="collaboratives.peergroup").first()
     assert event.before == {"teams": {"removed": [world.team_b.pk]}}
     assert event.actor == world.host

@@ -6,18 +6,63 @@ from django.urls import reverse
 
 from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
 from convene.reporting.models import Value
+from tests.typed import typed_values
 
 
 def _schedule(client, world, **changes):
+    """Save the schedule as if from a page read just now (with the version it shows)."""
+    stored = ReportingSchedule.objects.filter(collaborative=world.collaborative).first()
     data = {
         "frequency": "monthly",
         "first_period_on": "2025-07-01",
         "baseline_periods": "6",
         "due_days": "10",
         "grace_days": "5",
+        "version": stored.version if stored else 0,
     }
     data.update(changes)
     return client.post(reverse("measures:schedule", args=[world.collaborative.pk]), data)
+
+
+def _version_shown(client, person, world):
+    client.force_login(person)
+    page = client.get(reverse("measures:schedule", args=[world.collaborative.pk]))
+    return typed_values(page)["version"]
+
+
+def test_two_hosts_setting_up_the_schedule_at_once_do_not_overwrite_each_other(client, world):
+    host_read = _version_shown(client, world.host, world)
+    staff_read = _version_shown(client, world.staff, world)
+    assert host_read == staff_read == "0"  # no schedule yet
+    client.force_login(world.host)
+    assert _schedule(client, world, baseline_periods="3", version=host_read).status_code == 302
+    client.force_login(world.staff)
+    second = _schedule(client, world, baseline_periods="9", version=staff_read)
+    assert second.status_code == 409
+    page = second.content.decode()
+    assert "Someone else saved changes while you were editing." in page
+    assert "3 baseline periods" in page  # what the host saved
+    assert typed_values(second)["baseline_periods"] == "9"  # what she typed
+    assert ReportingSchedule.objects.get().baseline_periods == 3
+    assert world.collaborative.periods.filter(is_baseline=True).count() == 3
+    # Saving again from the refreshed form is a deliberate choice, and goes through.
+    kept = {**typed_values(second), "frequency": "monthly"}  # typed_values skips radios
+    again = client.post(reverse("measures:schedule", args=[world.collaborative.pk]), kept)
+    assert again.status_code == 302
+    assert ReportingSchedule.objects.get().baseline_periods == 9
+
+
+def test_a_stale_schedule_edit_is_refused(client, world):
+    client.force_login(world.host)
+    _schedule(client, world)
+    host_read = _version_shown(client, world.host, world)
+    staff_read = _version_shown(client, world.staff, world)
+    client.force_login(world.host)
+    _schedule(client, world, due_days="14", version=host_read)
+    client.force_login(world.staff)
+    assert _schedule(client, world, grace_days="2", version=staff_read).status_code == 409
+    stored = ReportingSchedule.objects.get()
+    assert (stored.due_days, stored.grace_days) == (14, 5)
 
 
 def test_monthly_schedule_makes_periods_to_the_end(client, world):

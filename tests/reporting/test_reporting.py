@@ -189,6 +189,14 @@ def _report_form(bp, falls, **extra):
     return data
 
 
+def _as_read(client, world, month, **changes):
+    """The period form as the page shows it to the signed-in person (versions included),
+    with ``changes`` typed over it."""
+    shown = typed_values(client.get(_period_url(world, month)))
+    form = {k: v for k, v in shown.items() if k.startswith(("line-", "report-"))}
+    return {**form, **changes}
+
+
 def test_the_period_page_saves_a_draft_with_notes_and_exclusions(client, world, measures):
     bp, falls = measures
     client.force_login(world.data_lead)
@@ -242,9 +250,11 @@ def test_a_host_reopens_and_a_change_keeps_its_reason(client, world, measures):
         )
     )
     client.force_login(world.data_lead)
-    data = _report_form(bp, falls, **{f"line-{bp.pk}-0-numerator": "44", "reason": "Report re-run"})
+    data = _as_read(
+        client, world, 5, **{f"line-{bp.pk}-0-numerator": "44", "reason": "Report re-run"}
+    )
     data["report-changes_tested"] = "Repeat readings; cuff audit"
-    client.post(_period_url(world, 5), {**data, "action": "submit"})
+    assert client.post(_period_url(world, 5), {**data, "action": "submit"}).status_code == 302
     value = Value.objects.get(metric=bp)
     assert value.numerator == 44
     assert value.revisions.get().reason == "Report re-run"

@@ -407,6 +407,7 @@ def test_the_host_sets_the_rule_in_the_schedule(client, setup):
             "due_days": "10",
             "grace_days": "5",
             "trial_run": "off",
+            "version": ReportingSchedule.objects.get(collaborative=world.collaborative).version,
         },
     )
     assert response.status_code == 302
