@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import collaborative_for, team_for
 from convene.collaboratives.models import Team
+from convene.lib.sheets import too_large
 from convene.measures.access import metric_in
 from convene.trials.access import trial_in
 from convene.trials.trial import reporting_closed, trial_rule, waiting_count, why_closed
@@ -239,7 +240,7 @@ def import_team_figures(request: HttpRequest, collaborative_id: int, team_id: in
         elif upload is None:
             problem = _("Choose a file to upload.")
         elif upload.size > MAX_UPLOAD_BYTES:
-            problem = _("The file is larger than 5 MB.")
+            problem = str(too_large())
         else:
             try:
                 rows = list(read_rows(upload.name, upload.read()))
