@@ -23,6 +23,7 @@ from convene.collaboratives.audit import record
 from convene.collaboratives.models import Team
 from convene.lib.dataversion import bump
 from convene.lib.sheets import BOUNDS, SheetError, read_sheet
+from convene.lib.text import clean_text
 from convene.measures.entry import check_entry
 from convene.measures.models import Metric, ReportingPeriod, Stratum
 from convene.measures.owed import metrics_for, reportable_periods, strata_of
@@ -345,7 +346,7 @@ def team_template(team: Team) -> bytes:
     sheet.title = "Figures"
     sheet.append(COLUMNS)
     for row in template_rows(team):
-        sheet.append(row)
+        sheet.append(_writable(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -355,7 +356,7 @@ def team_template(team: Team) -> bytes:
     definitions.append([*Metric.DEFINITION_FIELDS, "team_own"])
     for metric in metrics_for(team):
         definition = [_plain(value) for value in metric.definition().values()]
-        definitions.append([*definition, "yes" if metric.team_id else ""])
+        definitions.append(_writable([*definition, "yes" if metric.team_id else ""]))
     for cell in definitions[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()
@@ -370,8 +371,16 @@ def _plain(value: Any) -> Any:
 
 
 def safe_cell(text: str) -> str:
-    """Text a spreadsheet will show, not run: cells starting with = + - @ are formulas."""
+    """Text a spreadsheet will show, not run: cells starting with = + - @ are formulas; and
+    can hold: no control characters, whatever was stored before forms took them out."""
+    text = clean_text(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _writable(row: Iterable[Any]) -> list[Any]:
+    """A row every spreadsheet can hold (openpyxl refuses control characters): each of our
+    files passes its rows through here, so what is stored never breaks a download."""
+    return [clean_text(cell) if isinstance(cell, str) else cell for cell in row]
 
 
 EXPORT_COLUMNS = [
@@ -445,7 +454,7 @@ def export_csv(collaborative: Any) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(export_rows(collaborative))
+    writer.writerows(map(_writable, export_rows(collaborative)))
     return out.getvalue()
 
 
@@ -456,11 +465,11 @@ def export_xlsx(collaborative: Any) -> bytes:
     sheet = book.create_sheet("Figures")
     sheet.append(EXPORT_COLUMNS)
     for row in export_rows(collaborative):
-        sheet.append(row)
+        sheet.append(_writable(row))
     progress = book.create_sheet("Progress scores")
     progress.append(PROGRESS_COLUMNS)
     for row in progress_rows(collaborative):
-        progress.append(row)
+        progress.append(_writable(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

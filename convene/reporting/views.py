@@ -23,7 +23,7 @@ from convene.trials.trial import reporting_closed, trial_rule, waiting_count, wh
 
 from .access import report_in, value_in
 from .entry import enter_cell
-from .forms import CellForm, PeriodEntry
+from .forms import CellForm, FeedbackForm, PeriodEntry
 from .grid import Cell, team_grid
 from .models import Feedback, ProgressScore, Report
 from .progress import progress_forms
@@ -284,11 +284,11 @@ def add_feedback(
 ) -> HttpResponse:
     team, _access = team_for(request, collaborative_id, team_id, "give_feedback")
     report = report_in(team, period_id, submitted=True)
-    text = request.POST.get("text", "").strip()
-    if not text:
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Write the feedback before sending it."))
     else:
-        Feedback.objects.create(report=report, author=request.user, text=text[:5000])
+        Feedback.objects.create(report=report, author=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("Feedback sent to the team."))
     return redirect("reporting:period-report", collaborative_id, team_id, period_id)
 
