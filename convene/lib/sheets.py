@@ -52,7 +52,7 @@ class Bounds:
 
     size: int = 5 * MB  # the file as uploaded
     rows: int = 20_000  # rows read, empty ones included
-    columns: int = 50  # the last column a cell may be in, and cells in one CSV row
+    columns: int = 50  # the last column a cell with a value may be in; cells in a CSV row
     cells: int = 200_000  # cells read, empty ones included
     cell_text: int = 32_767  # characters in one cell (Excel's own limit)
     shared_strings: int = 100_000  # entries in an XLSX's table of shared strings
@@ -504,8 +504,6 @@ class _SheetPart(_Part):
                 raise _too_many_cells(bounds)
             reference = attributes.get("r")
             self.column = _column(reference) if reference else self.column + 1
-            if self.column > bounds.columns:
-                raise _too_many_columns(bounds)
             self.kind = attributes.get("t", "n")
             self.style = int(attributes.get("s") or 0)
             self.buffer, self.length, self.inline = [], 0, False
@@ -543,6 +541,9 @@ class _SheetPart(_Part):
         elif name == "c" and self.in_data:
             value = self._value("".join(self.buffer))
             if value is not None:
+                # Only a cell with a value: a formatted empty one far right is no data.
+                if self.column > self.bounds.columns:
+                    raise _too_many_columns(self.bounds)
                 self.values[self.column] = value
         elif name == "row" and self.in_data:
             if self.values:

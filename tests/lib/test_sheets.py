@@ -125,6 +125,13 @@ def test_the_data_ends_where_the_rows_end_not_at_the_dimension():
     assert [number for number, _cells in read_sheet("f.xlsx", content)] == [1, 2, 3, 4]
 
 
+def test_formatted_empty_cells_beyond_the_last_column_are_no_data():
+    rows = b'<row r="1"><c r="A1"><v>1</v></c>' + b'<c r="XFD1" s="1"/></row>'
+    assert list(read_sheet("f.xlsx", hostile.xlsx([rows]))) == [(1, [1])]
+    with pytest.raises(SheetError, match="more than 50 columns"):
+        list(read_sheet("f.xlsx", hostile.xlsx([b'<row r="1"><c r="AY1"><v>1</v></c></row>'])))
+
+
 def test_csv_rows_count_records_and_skip_blank_ones():
     content = b'metric,note\nBP,"two\nlines"\n\n,\nFalls,\x0bEHR\x00 outage\x7f\n'
     assert list(read_sheet("f.csv", content)) == [
