@@ -104,6 +104,8 @@ TEMPLATES = [
         },
     }
 ]
+# Every form reads what was sent with control characters taken out (convene/lib/forms.py).
+FORM_RENDERER = "convene.lib.forms.CleanTextRenderer"
 
 # Database: an SQLite file in the data folder unless DATABASE_URL says otherwise.
 DATABASES = {

@@ -5,8 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
+from django.forms.renderers import DjangoTemplates
 from django.utils.functional import cached_property
+
+from .text import clean_text
+
+
+class CleanBoundField(BoundField):
+    """A field's data as sent, with control characters taken out (``clean_text``) before the
+    field checks it, so no form stores a text that an export or a database cannot hold.
+    Passwords are left as typed: they are never shown, exported or stored as text."""
+
+    @property
+    def data(self) -> Any:
+        data = super().data
+        if isinstance(self.field.widget, forms.PasswordInput):
+            return data
+        if isinstance(data, str):
+            return clean_text(data)
+        if isinstance(data, list | tuple):
+            return [clean_text(item) if isinstance(item, str) else item for item in data]
+        return data
+
+
+class CleanTextRenderer(DjangoTemplates):
+    """The project's form renderer (``FORM_RENDERER``): every form, the admin's and Django's
+    own included, reads what a person sent through ``CleanBoundField``."""
+
+    bound_field_class = CleanBoundField
 
 
 def style(field: forms.Field, small: bool = False) -> None:

@@ -41,6 +41,15 @@ class NarrativeForm(Styled, forms.ModelForm):
         self.initial["version"] = version_of(self.instance)
 
 
+class FeedbackForm(forms.Form):
+    """A coach's comment on a submitted report."""
+
+    text = forms.CharField()
+
+    def clean_text(self) -> str:
+        return self.cleaned_data["text"][:5000]
+
+
 class CellForm(forms.Form):
     """One grid cell as sent: the figures as typed, the version they were typed on, and
     whether an unusual figure was confirmed. The figures are checked by ``enter_cell``."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,6 +22,8 @@ from django.utils.translation import gettext as _
 from convene.collaboratives.audit import record
 from convene.collaboratives.models import Team
 from convene.lib.dataversion import bump
+from convene.lib.sheets import BOUNDS, SheetError, read_sheet
+from convene.lib.text import clean_text
 from convene.measures.entry import check_entry
 from convene.measures.models import Metric, ReportingPeriod, Stratum
 from convene.measures.owed import metrics_for, reportable_periods, strata_of
@@ -39,7 +40,7 @@ COLUMNS = [
     "excluded",
     "exclusion_reason",
 ]
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = BOUNDS.size
 YES = {"yes", "y", "true", "1", "x", "sí", "si"}
 
 
@@ -58,8 +59,8 @@ class ImportResult:
     skipped: int = 0
 
 
-class UploadError(Exception):
-    """The file itself cannot be read (wrong type, too large, not UTF-8…)."""
+# The file itself cannot be read: wrong type, beyond a bound, not UTF-8, no header…
+UploadError = SheetError
 
 
 # ---------------------------------------------------------------- reading
@@ -73,18 +74,21 @@ def period_code(period: ReportingPeriod) -> str:
 
 
 def read_rows(name: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, {column: text}) for each row of an XLSX or CSV file."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise UploadError(_("The file is larger than 5 MB."))
-    lowered = name.lower()
-    if lowered.endswith(".xlsx"):
-        if not content.startswith(b"PK\x03\x04"):
-            raise UploadError(_("This is not an Excel (.xlsx) file."))
-        yield from _xlsx_rows(content)
-    elif lowered.endswith(".csv"):
-        yield from _csv_rows(content)
-    else:
-        raise UploadError(_("Upload an .xlsx or .csv file."))
+    """(line number, {column: text}) for each row of an XLSX or CSV file that holds a value,
+    read within the bounds of ``convene.lib.sheets``."""
+    rows = read_sheet(name, content, sheet="Figures")
+    _line, first = next(rows, (1, []))
+    header = _header(first)
+    _check_header(header)
+    for line, cells in rows:
+        yield (
+            line,
+            {
+                column: _cell_text(cells[i]) if i < len(cells) else ""
+                for i, column in enumerate(header)
+                if column
+            },
+        )
 
 
 def _header(cells: Iterable[Any]) -> list[str]:
@@ -100,29 +104,6 @@ def _check_header(header: list[str]) -> None:
         )
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UploadError(_("This Excel file cannot be read.")) from exc
-    sheet = book["Figures"] if "Figures" in book.sheetnames else book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = _header(next(rows, []))
-    _check_header(header)
-    for line, cells in enumerate(rows, start=2):
-        yield (
-            line,
-            {
-                column: _cell_text(cells[i]) if i < len(cells) else ""
-                for i, column in enumerate(header)
-                if column
-            },
-        )
-    book.close()
-
-
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -134,25 +115,6 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _csv_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UploadError(_("Save the CSV file as UTF-8.")) from exc
-    reader = csv.reader(io.StringIO(text))
-    header = _header(next(reader, []))
-    _check_header(header)
-    for line, cells in enumerate(reader, start=2):
-        yield (
-            line,
-            {
-                column: cells[i].strip() if i < len(cells) else ""
-                for i, column in enumerate(header)
-                if column
-            },
-        )
 
 
 # ---------------------------------------------------------------- checking and storing
@@ -384,7 +346,7 @@ def team_template(team: Team) -> bytes:
     sheet.title = "Figures"
     sheet.append(COLUMNS)
     for row in template_rows(team):
-        sheet.append(row)
+        sheet.append(_writable(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -394,7 +356,7 @@ def team_template(team: Team) -> bytes:
     definitions.append([*Metric.DEFINITION_FIELDS, "team_own"])
     for metric in metrics_for(team):
         definition = [_plain(value) for value in metric.definition().values()]
-        definitions.append([*definition, "yes" if metric.team_id else ""])
+        definitions.append(_writable([*definition, "yes" if metric.team_id else ""]))
     for cell in definitions[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()
@@ -409,8 +371,16 @@ def _plain(value: Any) -> Any:
 
 
 def safe_cell(text: str) -> str:
-    """Text a spreadsheet will show, not run: cells starting with = + - @ are formulas."""
+    """Text a spreadsheet will show, not run: cells starting with = + - @ are formulas; and
+    can hold: no control characters, whatever was stored before forms took them out."""
+    text = clean_text(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _writable(row: Iterable[Any]) -> list[Any]:
+    """A row every spreadsheet can hold (openpyxl refuses control characters): each of our
+    files passes its rows through here, so what is stored never breaks a download."""
+    return [clean_text(cell) if isinstance(cell, str) else cell for cell in row]
 
 
 EXPORT_COLUMNS = [
@@ -484,7 +454,7 @@ def export_csv(collaborative: Any) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(export_rows(collaborative))
+    writer.writerows(map(_writable, export_rows(collaborative)))
     return out.getvalue()
 
 
@@ -495,11 +465,11 @@ def export_xlsx(collaborative: Any) -> bytes:
     sheet = book.create_sheet("Figures")
     sheet.append(EXPORT_COLUMNS)
     for row in export_rows(collaborative):
-        sheet.append(row)
+        sheet.append(_writable(row))
     progress = book.create_sheet("Progress scores")
     progress.append(PROGRESS_COLUMNS)
     for row in progress_rows(collaborative):
-        progress.append(row)
+        progress.append(_writable(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

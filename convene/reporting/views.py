@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 
 from convene.collaboratives.access import collaborative_for, team_for
 from convene.collaboratives.models import Team
+from convene.lib.sheets import too_large
 from convene.measures.access import metric_in
 from convene.trials.access import trial_in
 from convene.trials.trial import reporting_closed, trial_rule, waiting_count, why_closed
 
 from .access import report_in, value_in
 from .entry import enter_cell
-from .forms import CellForm, PeriodEntry
+from .forms import CellForm, FeedbackForm, PeriodEntry
 from .grid import Cell, team_grid
 from .models import Feedback, ProgressScore, Report
 from .progress import progress_forms
@@ -249,7 +250,7 @@ def import_team_figures(request: HttpRequest, collaborative_id: int, team_id: in
         elif upload is None:
             problem = _("Choose a file to upload.")
         elif upload.size > MAX_UPLOAD_BYTES:
-            problem = _("The file is larger than 5 MB.")
+            problem = str(too_large())
         else:
             try:
                 rows = list(read_rows(upload.name, upload.read()))
@@ -293,11 +294,11 @@ def add_feedback(
 ) -> HttpResponse:
     team, _access = team_for(request, collaborative_id, team_id, "give_feedback")
     report = report_in(team, period_id, submitted=True)
-    text = request.POST.get("text", "").strip()
-    if not text:
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Write the feedback before sending it."))
     else:
-        Feedback.objects.create(report=report, author=request.user, text=text[:5000])
+        Feedback.objects.create(report=report, author=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("Feedback sent to the team."))
     return redirect("reporting:period-report", collaborative_id, team_id, period_id)
 
