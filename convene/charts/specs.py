@@ -16,6 +16,7 @@ LIMIT = "#6c757d"
 SIGNAL = "#b45309"  # amber, dark enough for 3:1 against white
 GOAL = "#2f7d32"
 EXCLUDED = "#9aa0a6"
+NOTE = "#6f42c1"  # violet, apart from the signals' amber; 4.5:1 against white
 # Okabe-Ito hues, told apart with colour-vision deficiencies, darkened where needed so every
 # line keeps at least 4.5:1 against white. Shapes tell the groups apart as well.
 GROUP_COLOURS = ["#0072B2", "#B35000", "#007A5A", "#A8508A", "#8F6300", "#000000"]
@@ -82,9 +83,15 @@ def control_chart(
     percent: bool = False,
     subtitle: str = "",
     height: int = 220,
+    phases: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """A run or control chart: values, centre line (dashed amber when runs signal), limits,
-    goal, shaded baseline, excluded points hollow and grey, special-cause points amber."""
+    goal, shaded baseline, excluded points hollow and grey, special-cause points amber.
+
+    ``phases`` (``{"x", "label", "reason"}``) are where new phases start: a vertical line
+    each, its reason in the tooltip. A point with a note (a row's ``note``) carries a marker
+    above it, the note in its tooltip.
+    """
     y_axis: dict[str, Any] = {"title": y_title}
     if percent:
         y_axis["format"] = ".0f"
@@ -146,6 +153,8 @@ def control_chart(
             },
         }
     )
+    if phases:
+        layers.append(_phase_rules(phases))
     if goal is not None:
         layers.append(
             {
@@ -192,6 +201,8 @@ def control_chart(
             },
         }
     )
+    if any(row["note"] and row["y"] is not None for row in rows):
+        layers.append(_note_markers(x_enc, tooltip))
     heading = {"title": {"text": title, **({"subtitle": subtitle} if subtitle else {})}}
     return {
         "$schema": SCHEMA,
@@ -201,6 +212,42 @@ def control_chart(
         "data": {"values": list(rows)},
         "layer": layers,
         "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+    }
+
+
+def _phase_rules(phases: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A vertical line where each new phase starts, its period and reason in the tooltip."""
+    return {
+        "data": {"values": list(phases)},
+        "mark": {"type": "rule", "color": INK, "strokeDash": [6, 3], "strokeWidth": 1.5},
+        "encoding": {
+            "x": {"field": "x", "type": "temporal"},
+            "tooltip": [
+                {"field": "label", "type": "nominal", "title": _("new phase from")},
+                {"field": "reason", "type": "nominal", "title": _("reason")},
+            ],
+        },
+    }
+
+
+def _note_markers(x_enc: dict[str, Any], tooltip: list[dict[str, Any]]) -> dict[str, Any]:
+    """A marker above every point with a note: the note is in its tooltip (and the table)."""
+    return {
+        "transform": [{"filter": "datum.note && datum.y != null"}],
+        "mark": {
+            "type": "point",
+            "shape": "triangle-down",
+            "filled": True,
+            "size": 90,
+            "color": NOTE,
+            "yOffset": -14,
+            "opacity": 1,
+        },
+        "encoding": {
+            "x": x_enc,
+            "y": {"field": "y", "type": "quantitative"},
+            "tooltip": tooltip,
+        },
     }
 
 

@@ -72,6 +72,11 @@ POLICY: dict[str, frozenset[str]] = {
     "enter_team_data": frozenset({HOST, OWN_TEAM}),
     # Metrics of a team's own, beside the shared ones: only where the collaborative allows it.
     "add_team_metric": frozenset({HOST, OWN_TEAM_LEAD}),
+    # A new phase of a team's chart (its limits recomputed from a period on) is the team's
+    # reading of its own process: its leads decide it, the host can correct it.
+    "manage_chart_phases": frozenset({HOST, OWN_TEAM_LEAD}),
+    # A new phase of the collaborative's roll-up: those who plan the measures decide it.
+    "manage_rollup_phases": frozenset({HOST, PLANNING}),
     "reopen_report": frozenset({HOST}),
     # The trial run tests the metrics' definitions: those who set them review it.
     "review_trial_run": frozenset({HOST, PLANNING}),

@@ -26,6 +26,7 @@ from .team import (
     chart_for,
     collaborative_series,
     improvement_flags,
+    rollup_phases,
     strata_chart_for,
 )
 
@@ -123,11 +124,14 @@ def metric_sections(
     teams = list(collaborative.teams.all())
     shown = {team.pk: team for team in visible}
     series_by_team = collaborative_series(teams, metrics, periods)
+    phases = rollup_phases(metrics, periods)
     sections = []
     for index, metric in enumerate(metrics):
         all_series = [series_by_team[team.pk][index] for team in teams]
+        total = _aggregate(metric, all_series)
+        total.phases = phases.get(metric.pk, [])
         aggregate = chart_for(
-            _aggregate(metric, all_series),
+            total,
             title=gettext("%(metric)s: all teams") % {"metric": metric.name},
             rules=collaborative.chart_rules,
         )
@@ -164,6 +168,8 @@ def team_charts(
         series = series_by_team[team.pk][0]
         if not team.can_open:
             series.notes = {}  # a team's notes are its own (and its coach's and the host's)
+            for phase in series.phases:
+                phase.reason = ""  # so are its reasons for a new phase
         if series.has_data:
             chart = chart_for(
                 series,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from convene.charts.specs import chart_date, chart_rows, control_chart, strata_chart
 from convene.collaboratives.models import Team
-from convene.measures.models import Metric, ReportingPeriod
+from convene.measures.models import ChartPhase, Metric, ReportingPeriod
 from convene.measures.owed import metrics_for, reportable_periods
 from convene.measures.templatetags.measures_tags import figure
 from convene.reporting.models import Value
@@ -25,6 +25,15 @@ RULES_LABELS = {
     "ihi": _("IHI run chart rules"),
     "nhs": _("NHS Making Data Count"),
 }
+
+
+@dataclass
+class Phase:
+    """A new phase of a chart: from which period (its place in the series), and why."""
+
+    index: int
+    label: str
+    reason: str
 
 
 @dataclass
@@ -39,6 +48,8 @@ class Series:
     notes: dict[Any, str] = field(default_factory=dict)
     # The groups' own figures when the metric is reported by strata (the total sums them).
     strata: list[StratumSeries] = field(default_factory=list)
+    # New phases of the chart (``ChartPhase``), in time order.
+    phases: list[Phase] = field(default_factory=list)
 
     @property
     def baseline_count(self) -> int:
@@ -103,7 +114,9 @@ class MetricChart:
 def team_series(team: Team, metrics: list[Metric], periods: list[ReportingPeriod]) -> list[Series]:
     """Every metric's series for a team, from one query. Strata are summed into the total."""
     values = Value.objects.filter(team=team, metric__in=metrics, period__in=periods)
-    return _series_from_values(_figures(values), metrics, periods)
+    all_series = _series_from_values(_figures(values), metrics, periods)
+    _add_phases({team.pk: all_series}, metrics, periods)
+    return all_series
 
 
 def collaborative_series(
@@ -114,7 +127,31 @@ def collaborative_series(
     values = Value.objects.filter(team__in=teams, metric__in=metrics, period__in=periods)
     for value in _figures(values):
         by_team[value["team_id"]].append(value)
-    return {team.pk: _series_from_values(by_team[team.pk], metrics, periods) for team in teams}
+    series = {team.pk: _series_from_values(by_team[team.pk], metrics, periods) for team in teams}
+    _add_phases(series, metrics, periods)
+    return series
+
+
+def _add_phases(
+    series_by_team: dict[int, list[Series]], metrics: list[Metric], periods: list[ReportingPeriod]
+) -> None:
+    """The teams' phases of these metrics, from one query, onto their series.
+
+    A phase at the first period, or at a period the chart does not show, changes nothing.
+    """
+    index = {period.pk: i for i, period in enumerate(periods)}
+    place = {metric.pk: i for i, metric in enumerate(metrics)}
+    phases = ChartPhase.objects.filter(
+        team__in=list(series_by_team), metric__in=metrics, period__in=periods
+    ).values_list("team_id", "metric_id", "period_id", "reason")
+    for team_id, metric_id, period_id, reason in phases:
+        at = index[period_id]
+        if at > 0:
+            series = series_by_team[team_id][place[metric_id]]
+            series.phases.append(Phase(at, periods[at].label, reason))
+    for all_series in series_by_team.values():
+        for series in all_series:
+            series.phases.sort(key=lambda phase: phase.index)
 
 
 def _figures(values: QuerySet[Value]) -> QuerySet[Value, dict[str, Any]]:
@@ -136,8 +173,23 @@ def _figures(values: QuerySet[Value]) -> QuerySet[Value, dict[str, Any]]:
         "num",
         "den",
         "is_excluded",
+        "exclusion_reason",
         "note",
     )
+
+
+def rollup_phases(metrics: list[Metric], periods: list[ReportingPeriod]) -> dict[int, list[Phase]]:
+    """The phases of the collaborative's roll-up charts, from one query: {metric id: phases}."""
+    index = {period.pk: i for i, period in enumerate(periods)}
+    found: dict[int, list[Phase]] = defaultdict(list)
+    phases = ChartPhase.objects.filter(team__isnull=True, metric__in=metrics, period__in=periods)
+    for metric_id, period_id, reason in phases.values_list("metric_id", "period_id", "reason"):
+        at = index[period_id]
+        if at > 0:
+            found[metric_id].append(Phase(at, periods[at].label, reason))
+    for listed in found.values():
+        listed.sort(key=lambda phase: phase.index)
+    return found
 
 
 def _empty_slots(periods: list[ReportingPeriod]) -> list[list[Any]]:
@@ -145,7 +197,16 @@ def _empty_slots(periods: list[ReportingPeriod]) -> list[list[Any]]:
 
 
 def _fill(slot: list[Any], value: dict[str, Any]) -> None:
-    slot[:] = [value["num"], value["den"], value["is_excluded"], value["note"]]
+    slot[:] = [value["num"], value["den"], value["is_excluded"], _note(value)]
+
+
+def _note(value: dict[str, Any]) -> str:
+    """What the chart shows on a point: the team's note, and why the figure is excluded."""
+    note = value["note"]
+    if value["is_excluded"] and value["exclusion_reason"]:
+        excluded = gettext("Excluded: %(reason)s") % {"reason": value["exclusion_reason"]}
+        note = f"{note} · {excluded}" if note else excluded
+    return str(note)
 
 
 def _series_of(metric: Metric, periods: list[ReportingPeriod], slots: list[list[Any]]) -> Series:
@@ -184,7 +245,7 @@ def _series_from_values(
         slot[0] = sum(numerators) if numerators else None
         slot[1] = sum(denominators) if denominators else None
         slot[2] = any(v["is_excluded"] for v in group)
-        slot[3] = "; ".join(v["note"] for v in group if v["note"])
+        slot[3] = "; ".join(note for note in map(_note, group) if note)
     result = []
     for metric in metrics:
         series = _series_of(metric, periods, totals[metric.pk])
@@ -214,9 +275,14 @@ def chart_for(
     metric = series.metric
     ys, ns = _engine_inputs(series)
     result = assess(ys, ns, exclude=series.excluded or None, **_engine_options(series, rules))
+    sentences = [*_phase_sentences(series), *result.sentences]
     rows = chart_rows(result, series.notes)
     for row, period in zip(rows, series.periods, strict=True):
         row["label"] = period.label
+        if series.phases:
+            # The engine counts every point of a phased chart as its phase's own baseline;
+            # the chart still shades, and the table names, the collaborative's baseline.
+            row["baseline"] = period.is_baseline
     chart_name = Metric.Chart.RUN.label if rules == "ihi" else metric.get_chart_display()
     if rules == "nhs":
         chart_name = gettext("XmR chart")
@@ -232,6 +298,10 @@ def chart_for(
         percent=metric.kind == Metric.Kind.PROPORTION,
         subtitle=subtitle,
         height=height,
+        phases=[
+            {"x": rows[phase.index]["x"], "label": phase.label, "reason": phase.reason}
+            for phase in series.phases
+        ],
     )
     latest = next((row["y"] for row in reversed(rows) if row["y"] is not None), None)
     goal_met = None
@@ -242,7 +312,7 @@ def chart_for(
         series,
         rows,
         spec,
-        result.sentences,
+        sentences,
         latest,
         goal_met,
         result.warnings,
@@ -268,8 +338,41 @@ def _freeze(series: Series) -> int | None:
     return baseline if 0 < baseline < len(series.periods) else None
 
 
+def _parts(series: Series) -> list[int]:
+    """Where the chart's phases start (period counts, as the engine's ``part``).
+
+    A frozen baseline that ends before the first new phase stays a phase of its own, with
+    the limits it had: the engine, like qicharts2, ignores ``freeze`` once there are phases.
+    """
+    starts = [phase.index for phase in series.phases]
+    if not starts:
+        return []
+    baseline = _freeze(series)
+    if baseline is not None and baseline < starts[0]:
+        starts.insert(0, baseline)
+    return starts
+
+
+def _phase_sentences(series: Series) -> list[str]:
+    sentences = []
+    for phase in series.phases:
+        if phase.reason:
+            text = gettext(
+                "A new phase started in %(period)s (%(reason)s): its centre and limits "
+                "come from its own figures."
+            )
+        else:
+            text = gettext(
+                "A new phase started in %(period)s: its centre and limits come from its own "
+                "figures."
+            )
+        sentences.append(text % {"period": phase.label, "reason": phase.reason})
+    return sentences
+
+
 def _engine_options(series: Series, rules: str) -> dict[str, Any]:
-    """What the engine needs besides the figures; the same for every team of a metric."""
+    """What the engine needs besides the figures; the same for every team of a metric
+    without phases of its own."""
     metric = series.metric
     return {
         "x": [period.starts_on for period in series.periods],
@@ -277,6 +380,7 @@ def _engine_options(series: Series, rules: str) -> dict[str, Any]:
         "rules": rules,
         "direction": metric.direction,
         "freeze": _freeze(series),
+        "part": _parts(series),
         "multiply": metric.multiplier if metric.has_denominator else 1,
         "target": float(metric.goal) if metric.goal is not None else None,
         "gettext": gettext,
@@ -291,16 +395,39 @@ def improvement_flags(all_series: list[Series], rules: str) -> list[bool]:
     of a metric (on one time axis) go through the engine in one call, which judges them in
     one vectorised pass where it can.
     """
+    return [assessment.improving for assessment in verdicts(all_series, rules)]
+
+
+def verdicts(all_series: list[Series], rules: str) -> list[Assessment]:
+    """The engine's verdict on each series (improving, deteriorating or no signal), at once.
+
+    A series with phases of its own is judged alone; the others share one call.
+    """
     if not all_series:
         return []
     metric = all_series[0].metric
-    judged: list[Assessment] = assess(
-        [series.numerators for series in all_series],
-        [series.denominators for series in all_series] if metric.has_denominator else None,
-        exclude=[series.excluded for series in all_series],
-        **_engine_options(all_series[0], rules),
+    together = [series for series in all_series if not series.phases]
+    judged: list[Assessment] = (
+        assess(
+            [series.numerators for series in together],
+            [series.denominators for series in together] if metric.has_denominator else None,
+            exclude=[series.excluded for series in together],
+            **_engine_options(together[0], rules),
+        )
+        if together
+        else []
     )
-    return [assessment.improving for assessment in judged]
+    shared = iter(judged)
+    return [
+        assess(
+            *_engine_inputs(series),
+            exclude=series.excluded or None,
+            **_engine_options(series, rules),
+        )
+        if series.phases
+        else next(shared)
+        for series in all_series
+    ]
 
 
 def _month(x: Any) -> str:

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from convene.collaboratives.models import Collaborative, Team
 
-from .models import Metric, ReportingSchedule, Stratification
+from .models import ChartPhase, Metric, ReportingSchedule, Stratification
 
 
 def metric_in(parent: Collaborative | Team, metric_id: int, own: bool = False) -> Metric:
@@ -53,3 +53,16 @@ def stratification_in(collaborative: Collaborative, stratification_id: int) -> S
 def schedule_of(collaborative: Collaborative) -> ReportingSchedule | None:
     """The collaborative's reporting schedule as stored now, or None before it is set up."""
     return ReportingSchedule.objects.filter(collaborative=collaborative).first()
+
+
+def chart_phase_in(parent: Collaborative | Team, metric: Metric, phase_id: int) -> ChartPhase:
+    """A live phase of a team's chart of ``metric`` (``parent`` a team) or of the roll-up
+    (``parent`` the collaborative), the parent and metric looked up and checked already."""
+    phases = ChartPhase.objects.filter(pk=phase_id, metric=metric)
+    if isinstance(parent, Team):
+        phase = phases.filter(team=parent).first()
+    else:
+        phase = phases.filter(collaborative=parent, team__isnull=True).first()
+    if phase is None:
+        raise Http404
+    return phase

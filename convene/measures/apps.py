@@ -10,9 +10,19 @@ class MeasuresConfig(AppConfig):
         from convene.collaboratives import restore
         from convene.lib import dataversion
 
-        from .models import Metric, ReportingPeriod, ReportingSchedule, Stratification, Stratum
+        from .models import (
+            ChartPhase,
+            Metric,
+            ReportingPeriod,
+            ReportingSchedule,
+            Stratification,
+            Stratum,
+        )
 
         # Deleted metrics and strata are restored from the collaborative's Deleted items.
         restore.register("metric", Metric, "collaborative")
         restore.register("strata", Stratification, "collaborative")
-        dataversion.watch(Metric, ReportingPeriod, ReportingSchedule, Stratification, Stratum)
+        restore.register("chart-phase", ChartPhase, "collaborative")
+        dataversion.watch(
+            Metric, ReportingPeriod, ReportingSchedule, Stratification, Stratum, ChartPhase
+        )

@@ -12,7 +12,7 @@ from convene.collaboratives.models import Collaborative, Team
 from convene.lib.forms import Styled
 from convene.lib.versioning import VersionField, save_if_unchanged, version_of
 
-from .models import Metric, ReportingSchedule, Stratification
+from .models import Metric, ReportingPeriod, ReportingSchedule, Stratification
 
 TEXT = forms.Textarea(attrs={"rows": 2})
 
@@ -215,3 +215,29 @@ class StratificationForm(Styled, forms.ModelForm):
         if len({name.lower() for name in names}) != len(names):
             raise forms.ValidationError(_("Each group may appear only once."))
         return names
+
+
+class ChartPhaseForm(Styled, forms.Form):
+    """A new phase of a chart: from which period, and why. ``version`` is the chart's phases
+    as read (``ChartPhase.version_of_chart``), so an add made from a stale page is refused."""
+
+    period = forms.TypedChoiceField(label=_("New phase from"), coerce=int)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("What changed in the process, e.g. “new titration protocol from July”."),
+    )
+    version = VersionField()
+
+    def __init__(self, *args: Any, periods: list[ReportingPeriod], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.periods = {period.pk: period for period in periods}
+        # A phase cannot start at the chart's first period: that is the chart itself.
+        self.fields["period"].choices = [(p.pk, p.label) for p in periods[1:]]
+
+    def clean_period(self) -> ReportingPeriod:
+        return self.periods[self.cleaned_data["period"]]
+
+
+class RemoveChartPhaseForm(forms.Form):
+    version = VersionField()

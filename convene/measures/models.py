@@ -407,3 +407,107 @@ class ReportingPeriod(AuditedModel):
 
     def late_after(self, schedule: ReportingSchedule) -> date:
         return self.due_on + timedelta(days=schedule.grace_days)
+
+
+class ChartPhase(AuditedModel, SoftDeletable):
+    """A new phase of a chart from a period on: its centre and limits are computed afresh there.
+
+    A team's chart of a metric (``team`` set), or the collaborative's roll-up of a shared
+    metric (``team`` empty). After a sustained shift the old limits no longer describe the
+    process; the phase says from when, and why. Removing one is a soft delete, so the host
+    can restore it from Deleted items; every change bumps ``version``, so the phases of a
+    chart as a whole have a version too (``version_of_chart``) that the add form carries.
+    """
+
+    collaborative = models.ForeignKey(
+        Collaborative, on_delete=models.CASCADE, related_name="chart_phases"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="phases")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="chart_phases"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("starts in"),
+        on_delete=models.CASCADE,
+        related_name="chart_phases",
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["period__starts_on", "pk"]
+        verbose_name = _("chart phase")
+        verbose_name_plural = _("chart phases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "team", "period"],
+                condition=Q(deleted_at__isnull=True),
+                name="unique_live_chart_phase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Phase from %(period)s: %(reason)s") % {
+            "period": self.period.label,
+            "reason": self.reason,
+        }
+
+    @property
+    def audit_collaborative_id(self) -> int | None:
+        return self.collaborative_id
+
+    @classmethod
+    def of_chart(cls, metric: Metric, team: Team | None) -> models.QuerySet[ChartPhase]:
+        phases = cls.objects.filter(metric=metric)
+        return phases.filter(team=team) if team else phases.filter(team__isnull=True)
+
+    @classmethod
+    def version_of_chart(cls, metric: Metric, team: Team | None) -> int:
+        """The phases of one chart as read: every add, removal and restore raises it."""
+        rows = cls.all_objects.filter(metric=metric)
+        rows = rows.filter(team=team) if team else rows.filter(team__isnull=True)
+        return int(rows.aggregate(total=models.Sum("version"))["total"] or 0)
+
+    @classmethod
+    def start(
+        cls, metric: Metric, team: Team | None, period: ReportingPeriod, reason: str, version: int
+    ) -> ChartPhase | None:
+        """A new phase from ``period``; None when the chart's phases changed since
+        ``version`` was read (someone added, removed or restored one), or one starts there."""
+        with transaction.atomic():
+            # One writer of a chart's phases at a time: the metric's row is the lock.
+            Metric.all_objects.select_for_update().filter(pk=metric.pk).first()
+            if cls.version_of_chart(metric, team) != version:
+                return None
+            if cls.of_chart(metric, team).filter(period=period).exists():
+                return None
+            return cls.objects.create(
+                collaborative_id=metric.collaborative_id,
+                metric=metric,
+                team=team,
+                period=period,
+                reason=reason,
+            )
+
+    def remove(self, by: Any, version: int) -> bool:
+        """Soft-delete the phase, unless it changed since ``version`` was read."""
+        with transaction.atomic():
+            stored = ChartPhase.all_objects.select_for_update().filter(pk=self.pk).first()
+            if stored is None or stored.version != version or stored.is_deleted:
+                return False
+            self.soft_delete(by)
+        return True
+
+    def soft_delete(self, by: Any) -> None:
+        self.version += 1
+        self.deleted_at = timezone.now()
+        self.deleted_by = by
+        self.save(update_fields=["deleted_at", "deleted_by", "version"])
+
+    def restore(self) -> None:
+        self.version += 1
+        self.deleted_at = None
+        self.deleted_by = None
+        self.save(update_fields=["deleted_at", "deleted_by", "version"])

@@ -5,6 +5,27 @@ from . import views
 app_name = "measures"
 
 urlpatterns = [
+    path(
+        "c/<int:collaborative_id>/measures/<int:metric_id>/phases/",
+        views.rollup_phases,
+        name="rollup-phases",
+    ),
+    path(
+        "c/<int:collaborative_id>/measures/<int:metric_id>/phases/<int:phase_id>/remove/",
+        views.remove_rollup_phase,
+        name="remove-rollup-phase",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/charts/<int:metric_id>/phases/",
+        views.chart_phases,
+        name="chart-phases",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/charts/<int:metric_id>/phases/"
+        "<int:phase_id>/remove/",
+        views.remove_chart_phase,
+        name="remove-chart-phase",
+    ),
     path("c/<int:collaborative_id>/measures/", views.metric_list, name="metrics"),
     path("c/<int:collaborative_id>/measures/new/", views.new_metric, name="new-metric"),
     path("c/<int:collaborative_id>/measures/library/", views.metric_library, name="library"),

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,10 +17,17 @@ from convene.collaboratives.access import Access, collaborative_for, planned_by,
 from convene.collaboratives.models import Collaborative, Team
 from convene.lib.versioning import fresh_copy, refreshed_form, save_if_unchanged
 
-from .access import metric_in, schedule_of, stratification_in
-from .forms import MetricForm, ScheduleForm, StratificationForm
+from .access import chart_phase_in, metric_in, schedule_of, stratification_in
+from .forms import (
+    ChartPhaseForm,
+    MetricForm,
+    RemoveChartPhaseForm,
+    ScheduleForm,
+    StratificationForm,
+)
 from .library import LIBRARY, library_fields
-from .models import Metric, ReportingSchedule, Stratum
+from .models import ChartPhase, Metric, ReportingPeriod, ReportingSchedule, Stratum
+from .owed import reportable_periods
 
 
 @login_required
@@ -301,3 +310,148 @@ def delete_stratification(
     stratification.soft_delete(request.user)
     messages.success(request, _("Strata deleted. A host admin can restore them."))
     return redirect("measures:metrics", collaborative_id)
+
+
+# ---------------------------------------------------------------- phases of a chart
+# A team's chart of a metric (its leads and the host start phases), or the collaborative's
+# roll-up of a shared metric (the host and the planning group): ``team`` is None for the latter.
+
+
+def _chart_url(collaborative: Collaborative, team: Team | None, metric: Metric) -> str:
+    if team is None:
+        url = reverse("dashboards:dashboard", args=[collaborative.pk])
+        return f"{url}#metric-{metric.pk}"
+    url = reverse("dashboards:team-dashboard", args=[collaborative.pk, team.pk])
+    return f"{url}#chart-{metric.pk}-title"
+
+
+def _chart_periods(collaborative: Collaborative, team: Team | None) -> list[ReportingPeriod]:
+    if team is not None:
+        return reportable_periods(team)
+    return list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
+
+
+def _stale_phases() -> str:
+    return _(
+        "Someone else changed the phases of this chart while you were reading it. "
+        "Here they are as saved now; add yours again if it is still needed."
+    )
+
+
+@login_required
+def chart_phases(
+    request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int
+) -> HttpResponse:
+    """The phases of a team's chart and, for who may, the form that starts a new one.
+
+    The team dashboard loads this under each chart (its body is cached for every viewer).
+    """
+    team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    metric = metric_in(team, metric_id)
+    return _phases(request, access, team, metric, access.can("manage_chart_phases", team))
+
+
+@login_required
+def rollup_phases(request: HttpRequest, collaborative_id: int, metric_id: int) -> HttpResponse:
+    """The phases of the collaborative's roll-up of a shared metric, as ``chart_phases``."""
+    collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
+    metric = metric_in(collaborative, metric_id)
+    return _phases(request, access, None, metric, access.can("manage_rollup_phases"))
+
+
+def _phases(
+    request: HttpRequest, access: Access, team: Team | None, metric: Metric, may_manage: bool
+) -> HttpResponse:
+    collaborative = access.collaborative
+    form = ChartPhaseForm(request.POST or None, periods=_chart_periods(collaborative, team))
+    if request.method != "POST":
+        return _render_phases(request, access, team, metric, form, may_manage)
+    if not may_manage:
+        raise PermissionDenied
+    if not form.is_valid():
+        return _render_phases(request, access, team, metric, form, may_manage, status=400)
+    data = form.cleaned_data
+    if ChartPhase.start(metric, team, data["period"], data["reason"], data["version"]):
+        messages.success(
+            request, _("A new phase starts in %(period)s.") % {"period": data["period"].label}
+        )
+        return redirect(_chart_url(collaborative, team, metric))
+    # Refused: the form again on the phases as saved now, with what was typed.
+    sent = request.POST.copy()
+    sent["version"] = ChartPhase.version_of_chart(metric, team)
+    form = ChartPhaseForm(sent, periods=_chart_periods(collaborative, team))
+    form.is_valid()
+    form.add_error(None, _stale_phases())
+    return _render_phases(request, access, team, metric, form, may_manage, status=409)
+
+
+def _render_phases(
+    request: HttpRequest,
+    access: Access,
+    team: Team | None,
+    metric: Metric,
+    form: ChartPhaseForm,
+    may_manage: bool,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    if not form.is_bound:
+        form.initial["version"] = ChartPhase.version_of_chart(metric, team)
+    collaborative = access.collaborative
+    if team is None:
+        add_url = reverse("measures:rollup-phases", args=[collaborative.pk, metric.pk])
+    else:
+        add_url = reverse("measures:chart-phases", args=[collaborative.pk, team.pk, metric.pk])
+    context = {
+        "collaborative": collaborative,
+        "access": access,
+        "team": team,
+        "metric": metric,
+        "phases": ChartPhase.of_chart(metric, team).select_related("period"),
+        "form": form if may_manage else None,
+        "add_url": add_url,
+        "chart_url": _chart_url(collaborative, team, metric),
+        "error": error,
+    }
+    fragment = request.headers.get("HX-Request") and request.method == "GET"
+    template = "measures/_chart_phases.html" if fragment else "measures/chart_phases.html"
+    return render(request, template, context, status=status)
+
+
+@require_POST
+@login_required
+def remove_chart_phase(
+    request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int, phase_id: int
+) -> HttpResponse:
+    team, access = team_for(request, collaborative_id, team_id, "manage_chart_phases")
+    metric = metric_in(team, metric_id)
+    return _remove_phase(request, access, team, metric, chart_phase_in(team, metric, phase_id))
+
+
+@require_POST
+@login_required
+def remove_rollup_phase(
+    request: HttpRequest, collaborative_id: int, metric_id: int, phase_id: int
+) -> HttpResponse:
+    collaborative, access = collaborative_for(request, collaborative_id, "manage_rollup_phases")
+    metric = metric_in(collaborative, metric_id)
+    phase = chart_phase_in(collaborative, metric, phase_id)
+    return _remove_phase(request, access, None, metric, phase)
+
+
+def _remove_phase(
+    request: HttpRequest, access: Access, team: Team | None, metric: Metric, phase: ChartPhase
+) -> HttpResponse:
+    form = RemoveChartPhaseForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else 0
+    if phase.remove(request.user, version):
+        messages.success(
+            request,
+            _("The phase from %(period)s is removed. A host admin can restore it.")
+            % {"period": phase.period.label},
+        )
+        return redirect(_chart_url(access.collaborative, team, metric))
+    form = ChartPhaseForm(periods=_chart_periods(access.collaborative, team))
+    return _render_phases(
+        request, access, team, metric, form, True, status=409, error=_stale_phases()
+    )

@@ -120,6 +120,7 @@ def assess(
     rules: str = "anhoej",
     x: Sequence[object] | None = None,
     freeze: int | None = None,
+    part: Sequence[int] | None = None,
     exclude: Sequence[int] | None = None,
     multiply: float = 1,
     target: float | None = None,
@@ -138,6 +139,7 @@ def assess(
     rules: str = "anhoej",
     x: Sequence[object] | None = None,
     freeze: int | None = None,
+    part: Sequence[int] | None = None,
     exclude: Sequence[Sequence[int]] | None = None,
     multiply: float = 1,
     target: float | None = None,
@@ -155,6 +157,7 @@ def assess(
     rules: str = "anhoej",
     x: Sequence[object] | None = None,
     freeze: int | None = None,
+    part: Sequence[int] | None = None,
     exclude: Sequence[int] | Sequence[Sequence[int]] | None = None,
     multiply: float = 1,
     target: float | None = None,
@@ -174,6 +177,11 @@ def assess(
         freeze: The number of baseline periods, None for none. The centre and limits are
             computed from them (the NHS XmR limits from 12 baseline periods on), and with
             the Anhøj and NHS rules only later points count towards a verdict.
+        part: Period counts after which a new phase starts, as ``part`` in :func:`qic`
+            (``[6, 12]``: phases from the 7th and the 13th period). Each phase gets its own
+            centre and limits (the NHS rules rebase there, the IHI rules read each phase
+            with its own median) and the verdict reads the current phase. As in qicharts2,
+            ``freeze`` is ignored when there are phases.
         exclude: 0-based positions left out of the limits and the rules; for many series,
             one sequence of positions per series.
         multiply: A factor for the plotted values (100 for percentages); applied only with
@@ -201,6 +209,7 @@ def assess(
         direction=direction,
         sign=sign,
         freeze=freeze,
+        part=tuple(part or ()),
         multiply=multiply,
         target=target,
         gettext=gettext,
@@ -235,6 +244,7 @@ class _Options:
     direction: str
     sign: int  # +1 when higher is better, -1 when lower is better
     freeze: int | None
+    part: tuple[int, ...]  # phase starts (period counts); empty for one phase
     multiply: float
     target: float | None
     gettext: Gettext | None
@@ -304,6 +314,7 @@ def _judge_one(
         n,
         chart="run" if o.rules == "ihi" else o.chart,
         freeze=o.freeze,
+        part=list(o.part) or None,
         exclude=exclude or None,
         multiply=o.multiply,
     )
@@ -371,25 +382,49 @@ def _plotted(points: list[dict[str, Any]]) -> list[float | None]:
 
 
 def _ihi(points: list[dict[str, Any]], o: _Options) -> tuple[Verdict, Callable[[], list[str]]]:
-    """A run chart read by the IHI rules: shifts and trends are its signals."""
-    centre = next((p["cl"] for p in points if p["cl"] is not None), None)
-    outcome = ihi_rules(_plotted(points), cl=centre, direction=o.direction)
-    unusual_runs = outcome.too_few_runs or outcome.too_many_runs
-    for i, p in enumerate(points):
-        p["signal"] = bool(outcome.shift_points[i] or outcome.trend_points[i])
-        p["runs_signal"] = unusual_runs
+    """A run chart read by the IHI rules: shifts and trends are its signals.
+
+    Each phase is read on its own, around its own median; the verdict is the current phase's.
+    """
+    phases = sorted({p["part"] for p in points})
+    outcomes = []
+    for phase in phases:
+        mine = [p for p in points if p["part"] == phase]
+        centre = next((p["cl"] for p in mine if p["cl"] is not None), None)
+        outcome = ihi_rules(_plotted(mine), cl=centre, direction=o.direction)
+        unusual_runs = outcome.too_few_runs or outcome.too_many_runs
+        for i, p in enumerate(mine):
+            p["signal"] = bool(outcome.shift_points[i] or outcome.trend_points[i])
+            p["runs_signal"] = unusual_runs
+        outcomes.append((phase, outcome))
     if not any(p["y"] is not None for p in points):
         return "no signal", _nothing
-    labels = {s.assessment for s in outcome.signals}
+    labels = {s.assessment for s in outcomes[-1][1].signals}
     verdict = _verdict("improvement" in labels, "deterioration" in labels)
-    return verdict, lambda: explain(outcome, gettext=o.gettext)
+
+    def sentences() -> list[str]:
+        if len(outcomes) == 1:
+            return explain(outcomes[0][1], gettext=o.gettext)
+        _ = o.gettext or str
+        return [
+            _("Phase {part}: {finding}").format(part=phase, finding=finding)
+            for phase, outcome in outcomes
+            for finding in explain(outcome, gettext=o.gettext)
+        ]
+
+    return verdict, sentences
 
 
 def _nhs(points: list[dict[str, Any]], o: _Options) -> tuple[Verdict, Callable[[], list[str]]]:
     """Making Data Count XmR limits and rules, fixed on a baseline of 12 points or more."""
     fix = o.freeze if o.freeze is not None and o.freeze >= MIN_FIX_POINTS else None
     outcome = nhs_xmr(
-        _plotted(points), direction=o.direction, target=o.target, fix_after_n_points=fix
+        _plotted(points),
+        direction=o.direction,
+        target=o.target,
+        # Phases rebase the limits; as with qic, they take the place of the baseline.
+        fix_after_n_points=None if o.part else fix,
+        rebase=o.part or None,
     )
     for p, q in zip(points, outcome.points, strict=True):
         p.update(
@@ -467,6 +502,7 @@ def _many_verdicts(
         None if ns is None else _array([ns[s] for s in together]),
         chart=o.chart,
         freeze=o.freeze,
+        part=list(o.part) or None,
         multiply=o.multiply,
     )
     current = many.part == many.part[-1]

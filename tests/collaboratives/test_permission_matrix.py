@@ -22,7 +22,7 @@ from convene.collaboratives.models import (
     PeerGroup,
     TeamMembership,
 )
-from convene.measures.models import Metric, ReportingSchedule, Stratification
+from convene.measures.models import ChartPhase, Metric, ReportingSchedule, Stratification
 from convene.reporting.models import Report, Value
 from convene.trials.models import TrialRun
 
@@ -271,6 +271,45 @@ def _value(w: World) -> dict[str, Any]:
     return {**_t(w), "value_id": value.pk}
 
 
+def _chart(w: World) -> dict[str, Any]:
+    """Team A's chart of the shared metric, with periods to start a phase at."""
+    _period(w)
+    return {**_t(w), "metric_id": _metric(w)["metric_id"]}
+
+
+def _second_period(w: World) -> Any:
+    return w.collaborative.periods.all()[1]
+
+
+def _chart_phase(w: World) -> dict[str, Any]:
+    args = _chart(w)
+    phase = ChartPhase.objects.create(
+        collaborative=w.collaborative,
+        metric_id=args["metric_id"],
+        team=w.team_a,
+        period=_second_period(w),
+        reason="New protocol",
+    )
+    return {**args, "phase_id": phase.pk}
+
+
+def _rollup(w: World) -> dict[str, Any]:
+    """The collaborative's roll-up of the shared metric, with periods to start a phase at."""
+    _period(w)
+    return _metric(w)
+
+
+def _rollup_phase(w: World) -> dict[str, Any]:
+    args = _rollup(w)
+    phase = ChartPhase.objects.create(
+        collaborative=w.collaborative,
+        metric_id=args["metric_id"],
+        period=_second_period(w),
+        reason="Second wave",
+    )
+    return {**args, "phase_id": phase.pk}
+
+
 def _team_metrics_allowed(w: World) -> dict[str, Any]:
     w.collaborative.can_teams_add_metrics = True
     w.collaborative.save()
@@ -371,6 +410,24 @@ CASES += [
         None,
         TEAM_A_READERS,
     ),
+    ("measures:chart-phases", "get", _chart, None, TEAM_A_READERS),
+    (
+        "measures:chart-phases",
+        "post",
+        _chart,
+        lambda w: {"period": _second_period(w).pk, "reason": "New protocol", "version": "0"},
+        TEAM_A_LEADS,
+    ),
+    ("measures:remove-chart-phase", "post", _chart_phase, lambda w: {"version": "1"}, TEAM_A_LEADS),
+    ("measures:rollup-phases", "get", _rollup, None, EVERYONE_IN),
+    (
+        "measures:rollup-phases",
+        "post",
+        _rollup,
+        lambda w: {"period": _second_period(w).pk, "reason": "Second wave", "version": "0"},
+        PLANNERS,
+    ),
+    ("measures:remove-rollup-phase", "post", _rollup_phase, lambda w: {"version": "1"}, PLANNERS),
 ]
 
 STATUS_READERS = "in ok  ok  ok  ok  ok  403 403 403 403 403 403 403 404 ok"
@@ -538,6 +595,7 @@ OBSERVER_READS = {
     "measures:schedule": "when teams report, which dates the aggregate charts run over",
     "dashboards:dashboard": "the aggregate dashboard: roll-ups and reporting rates, no team named",
     "dashboards:dashboard-teams": "opens, but shows no team's chart: observers see no team",
+    "measures:rollup-phases": "the phases of the aggregate chart (the host's reasons, no team's)",
     "accounts:profile": "their own account",
     "accounts:password-change": "their own account",
     "accounts:password-changed": "their own account",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convene.dashboards.team import Series, chart_for, improvement_flags
+from convene.dashboards.team import Phase, Series, chart_for, improvement_flags
 from convene.measures.models import Metric, ReportingPeriod
 
 MONTHS = [date(2024 + (m // 12), m % 12 + 1, 1) for m in range(25)]
@@ -47,7 +47,13 @@ def team_series(draw, metric: Metric, length: int) -> Series:
         numerators.append(float(min(value, 100)))
         denominators.append(100.0 if metric.has_denominator else None)
     excluded = draw(st.sets(st.integers(0, length - 1), max_size=2)) if draw(st.booleans()) else []
-    return Series(metric, PERIODS[:length], numerators, denominators, sorted(excluded))
+    series = Series(metric, PERIODS[:length], numerators, denominators, sorted(excluded))
+    # Now and then a team has started new phases of its chart (before, at or after the
+    # baseline's end): such a series is judged on its own.
+    if draw(st.integers(0, 3)) == 0:
+        starts = draw(st.sets(st.integers(1, length - 1), min_size=1, max_size=2))
+        series.phases = [Phase(i, PERIODS[i].label, "") for i in sorted(starts)]
+    return series
 
 
 @st.composite

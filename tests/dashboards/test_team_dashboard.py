@@ -95,7 +95,8 @@ def test_excluded_points_and_notes_reach_the_chart_data(client, world, bp):
     rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode())))
     june = next(row for row in rows if row["period"] == "2025-06-01")
     assert (june["numerator"], june["denominator"], june["value"]) == ("50", "100", "50")
-    assert june["excluded"] == "yes" and june["note"] == "outage"
+    # The note says why the figure is excluded too, as the chart's marker does.
+    assert june["excluded"] == "yes" and june["note"] == "outage · Excluded: EHR outage"
     assert rows[0]["note"] == ""  # no note stays empty, not a lone apostrophe
     assert rows[0]["baseline"] == "yes" and rows[-1]["baseline"] == ""
     assert any(row["special_cause"] == "yes" for row in rows)

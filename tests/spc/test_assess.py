@@ -267,3 +267,29 @@ def test_the_batch_verdict_is_each_series_verdict(batch) -> None:
         alone = assess(ys[s], None if ns is None else ns[s], exclude=excludes[s], **options)
         assert judged.verdict == alone.verdict
         assert judged.points == alone.points
+
+
+def test_phases_give_each_part_its_own_limits_under_every_rule_set() -> None:
+    """``part`` as in qic: after a shift the new phase is judged around its own level."""
+    from convene.spc import ihi_rules, nhs_xmr
+
+    ns = [100.0] * 16
+    frozen = assess(RISING, ns, chart="p", direction="up", freeze=6, multiply=100)
+    assert frozen.verdict == "improving"
+    phased = assess(RISING, ns, chart="p", direction="up", freeze=6, part=[6], multiply=100)
+    direct = qic(list(range(16)), RISING, ns, chart="p", part=6, multiply=100)
+    assert [(p["cl"], p["ucl"], p["part"]) for p in phased.points] == [
+        (p["cl"], p["ucl"], p["part"]) for p in direct.points
+    ]
+    assert phased.points[10]["cl"] == pytest.approx(70.0)
+    assert phased.verdict == "no signal"  # the new level is its own baseline now
+
+    nhs = assess(RISING, chart="i", direction="up", rules="nhs", freeze=12, part=[6])
+    rebased = nhs_xmr(RISING, direction="up", rebase=[6])
+    assert [p["cl"] for p in nhs.points] == [q["mean"] for q in rebased.points]
+
+    values = FLAT[:8] + [v + 20 for v in FLAT[8:]]
+    ihi = assess(values, chart="run", direction="up", rules="ihi", part=[8])
+    assert not any(p["signal"] for p in ihi.points)  # each phase around its own median
+    assert any(ihi_rules(values, direction="up").shift_points)  # one median: a shift
+    assert ihi.sentences[0].startswith("Phase 1: ")
