@@ -220,12 +220,11 @@ def _incomplete_layer(
     """
     return {
         "transform": [{"filter": "datum.partial != null"}],
-        "mark": {"type": "point", "filled": False, "size": 60, "strokeWidth": 1.5},
+        "mark": {"type": "point", "filled": False, "size": 80, "strokeWidth": 2},
         "encoding": {
             "x": x_enc,
             "y": {"field": "partial", "type": "quantitative"},
             "color": {"value": INK},
-            "strokeDash": {"value": [2, 2]},
             "tooltip": [
                 period_tip,
                 {"field": "partial", "type": "quantitative", "title": y_title, "format": ".1f"},

@@ -382,7 +382,7 @@ def reporting_states() -> dict[str, ReportingState]:
         "open": ReportingState("open", "text-body-secondary", gettext("open")),
         # Baseline history asked of a team that joined later: counted apart, never missing.
         "history": ReportingState(
-            "history", "text-success-emphasis", "✓", gettext("history received")
+            "history", "text-success-emphasis fst-italic", gettext("history ✓"), gettext("received")
         ),
         "history_asked": ReportingState(
             "history_asked", "text-body-secondary fst-italic", gettext("history asked")

@@ -181,7 +181,7 @@ def test_a_period_before_a_team_joined_is_not_missing_and_history_is_counted_apa
     assert "history asked" in august and "before the team joined" in august
     assert "50%" in august and "history: 0 of 1" in august
     july = _table_row(body, "July 2026")
-    assert "history received" in july and "history: 1 of 1" in july and "0%" in july
+    assert "history ✓ received" in july and "history: 1 of 1" in july and "0%" in july
     # The rates count the teams that owe a period: 1 of 2 in August, not 1 of 4.
     assert re.search(r"August 2026</th><td>1</td><td>0</td><td>1 of 2 \(50%\)</td>", body)
 
