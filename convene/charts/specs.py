@@ -234,29 +234,130 @@ def _incomplete_layer(
     }
 
 
-def funnel_chart(
-    result: Any, *, title: str, y_title: str, x_title: str, height: int = 260
-) -> dict[str, Any]:
-    """Units against their denominators, with the result's two limits narrowing as n grows."""
-    curve = result.curve()
-    inner, outer = result.levels
-    units = [
+# Where the funnel's labels go, in pixels: the narrowest plot the funnel is shown at (phones
+# get the ranked chart), the height of a line of text, and the width of a character at 10 px.
+LABEL_PLOT_WIDTH = 540
+LABEL_LINE = 13
+LABEL_CHAR = 6.2
+LABEL_GAP = 7
+MAX_LABELS = 12  # beyond this many teams outside the limits, the list under the chart names them
+
+
+def _funnel_units(result: Any, side_names: dict[int, str]) -> list[dict[str, Any]]:
+    outer = result.levels[1]
+    return [
         {
             "label": str(unit["label"]),
             "n": unit["n"],
             "value": unit["value"],
+            "lcl": unit[f"lcl_{outer}"],
+            "ucl": unit[f"ucl_{outer}"],
             "outside": bool(unit["outside"]),
+            "finding": side_names.get(unit[f"side_{outer}"], ""),
         }
         for unit in result.units
         if unit["value"] is not None and unit["n"]
     ]
+
+
+def _padded(low: float, high: float, share: float = 0.05) -> list[float]:
+    pad = (high - low) * share or abs(high) * share or 1.0
+    return [low - pad, high + pad]
+
+
+def place_labels(
+    units: list[dict[str, Any]], x_domain: list[float], y_domain: list[float], height: int
+) -> list[dict[str, Any]]:
+    """Labels for the units outside the limits, placed so that none overlaps another.
+
+    Each label sits beside its point, to the right of it, or to its left in the right part of
+    the plot, so none is cut at the edge. A label that would cover another label or a point
+    (judged on the narrowest plot the funnel is drawn at; a wider plot only moves labels
+    apart) is moved up or down to the nearest free line, and a thin line then leads from
+    its point to it. A label keeps ``value`` (its point) and gets ``label_y``, where its text
+    is drawn, and ``align``.
+    """
+    outside = sorted((u for u in units if u["outside"]), key=lambda u: -u["value"])
+    if len(outside) > MAX_LABELS:
+        return []
+    (x0, x1), (y0, y1) = x_domain, y_domain
+
+    def at(unit: dict[str, Any]) -> tuple[float, float]:
+        x = (unit["n"] - x0) / (x1 - x0) * LABEL_PLOT_WIDTH
+        return x, (y1 - unit["value"]) / (y1 - y0) * height
+
+    # Left, right and middle (pixels from the top) of what a label must not cover: the points
+    # first, then each label placed.
+    placed = [(x - 5, x + 5, y) for x, y in map(at, units)]
+    labels = []
+    for unit in outside:
+        x, y = at(unit)
+        width = len(unit["label"]) * LABEL_CHAR
+        right = x > LABEL_PLOT_WIDTH * 0.55
+        left_edge = x - LABEL_GAP - width if right else x + LABEL_GAP
+        box = (left_edge, left_edge + width)
+        middle = _free_line(y, box, placed, height)
+        placed.append((*box, middle))
+        labels.append(
+            {
+                **unit,
+                "label_y": y1 - middle / height * (y1 - y0),
+                "align": "right" if right else "left",
+            }
+        )
+    return labels
+
+
+def _free_line(
+    y: float, box: tuple[float, float], placed: list[tuple[float, float, float]], height: int
+) -> float:
+    """The nearest height to ``y`` (within the plot) where a label over ``box`` covers none."""
+    top, bottom = LABEL_LINE / 2, height - LABEL_LINE / 2
+    lines = int(height // LABEL_LINE)
+    for step in range(2 * lines + 1):
+        middle = y + (step + 1) // 2 * LABEL_LINE * (1 if step % 2 else -1)
+        if not top <= middle <= bottom:
+            continue
+        if not any(
+            box[0] < right and left < box[1] and abs(middle - other) < LABEL_LINE
+            for left, right, other in placed
+        ):
+            return middle
+    return min(max(y, top), bottom)
+
+
+def funnel_chart(
+    result: Any,
+    *,
+    title: str,
+    subtitle: Sequence[str],
+    y_title: str,
+    x_title: str,
+    side_names: dict[int, str],
+    height: int = 280,
+) -> dict[str, Any]:
+    """Units against their denominators, with the result's two limits narrowing as n grows.
+
+    The units outside the outer limits are named beside their points (see ``place_labels``);
+    every unit is named in its tooltip. ``side_names`` words a unit's side (+1 above, -1
+    below, 0 inside) for the tooltip, in terms of the metric's direction.
+    """
+    curve = result.curve()
+    inner, outer = result.levels
+    units = _funnel_units(result, side_names)
+    ns = [unit["n"] for unit in units]
+    ys = [unit["value"] for unit in units]
+    ys += [row[f"{side}_{outer}"] for row in curve for side in ("lcl", "ucl")]
+    ys = [y for y in ys if y is not None] + ([result.centre] if result.centre is not None else [])
+    x_domain, y_domain = _padded(min(ns), max(ns)), _padded(min(ys), max(ys))
     x_enc = {
         "field": "n",
         "type": "quantitative",
         "title": x_title,
-        "scale": {"zero": False},
+        "scale": {"domain": x_domain, "nice": False, "zero": False},
         "axis": {"format": ",.0f"},
     }
+    y_scale = {"domain": y_domain, "nice": False, "zero": False}
     layers: list[dict[str, Any]] = []
     for field, dash in (
         (f"ucl_{outer}", [4, 3]),
@@ -268,7 +369,10 @@ def funnel_chart(
             {
                 "data": {"values": curve},
                 "mark": {"type": "line", "color": LIMIT, "strokeDash": dash, "strokeWidth": 1},
-                "encoding": {"x": x_enc, "y": {"field": field, "type": "quantitative"}},
+                "encoding": {
+                    "x": x_enc,
+                    "y": {"field": field, "type": "quantitative", "scale": y_scale},
+                },
             }
         )
     if result.centre is not None:
@@ -279,42 +383,145 @@ def funnel_chart(
                 "encoding": {"y": {"field": "centre", "type": "quantitative"}},
             }
         )
-    point_encoding = {
-        "x": x_enc,
-        "y": {"field": "value", "type": "quantitative", "title": y_title},
-        "color": {"condition": {"test": "datum.outside", "value": SIGNAL}, "value": INK},
-        "tooltip": [
-            {"field": "label", "type": "nominal", "title": _("team")},
-            {"field": "value", "type": "quantitative", "format": ".1f", "title": y_title},
-            {"field": "n", "type": "quantitative", "title": x_title},
-        ],
-    }
     layers.append(
         {
             "data": {"values": units},
             "mark": {"type": "point", "filled": True, "size": 60},
-            "encoding": point_encoding,
+            "encoding": {
+                "x": x_enc,
+                "y": {"field": "value", "type": "quantitative", "title": y_title, "scale": y_scale},
+                "color": {"condition": {"test": "datum.outside", "value": SIGNAL}, "value": INK},
+                "tooltip": _funnel_tooltip(y_title, x_title),
+            },
         }
     )
+    labels = place_labels(units, x_domain, y_domain, height)
+    moved = (y_domain[1] - y_domain[0]) * 4 / height  # 4 px: a label beside its point
+    leaders = [label for label in labels if abs(label["label_y"] - label["value"]) > moved]
     layers.append(
         {
-            "data": {"values": units},
-            "mark": {"type": "text", "dx": 6, "align": "left", "fontSize": 10, "color": INK},
-            # Only units outside the limits are named on the plot: with many teams the labels
-            # would pile up. Every unit is named in its tooltip.
-            "transform": [{"filter": "datum.outside"}],
+            "data": {"values": leaders},
+            "mark": {"type": "rule", "color": LIMIT, "strokeWidth": 0.75},
             "encoding": {
                 "x": x_enc,
                 "y": {"field": "value", "type": "quantitative"},
-                "text": {"field": "label"},
+                "y2": {"field": "label_y"},
+            },
+        }
+    )
+    for align, dx in (("left", LABEL_GAP), ("right", -LABEL_GAP)):
+        aligned = [label for label in labels if label["align"] == align]
+        layers.append(
+            {
+                "data": {"values": aligned},
+                "mark": {
+                    "type": "text",
+                    "align": align,
+                    "baseline": "middle",
+                    "dx": dx,
+                    "fontSize": 10,
+                    "color": INK,
+                    "clip": False,
+                },
+                "encoding": {
+                    "x": x_enc,
+                    "y": {"field": "label_y", "type": "quantitative"},
+                    "text": {"field": "label"},
+                    "tooltip": _funnel_tooltip(y_title, x_title),
+                },
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": title, "subtitle": list(subtitle), "anchor": "start"},
+        "width": "container",
+        "height": height,
+        # A layer without data draws an empty group that screen readers meet unnamed.
+        "layer": [layer for layer in layers if layer.get("data", {}).get("values", True)],
+        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+    }
+
+
+def _funnel_tooltip(value_title: str, n_title: str) -> list[dict[str, Any]]:
+    return [
+        {"field": "label", "type": "nominal", "title": _("team")},
+        {"field": "value", "type": "quantitative", "format": ".1f", "title": value_title},
+        {"field": "n", "type": "quantitative", "format": ",.0f", "title": n_title},
+        {"field": "lcl", "type": "quantitative", "format": ".1f", "title": _("lower limit")},
+        {"field": "ucl", "type": "quantitative", "format": ".1f", "title": _("upper limit")},
+        {"field": "finding", "type": "nominal", "title": _("compared")},
+    ]
+
+
+def ranked_chart(
+    result: Any,
+    *,
+    title: str | Sequence[str],
+    subtitle: Sequence[str],
+    x_title: str,
+    side_names: dict[int, str],
+    step: int = 24,
+) -> dict[str, Any]:
+    """The funnel's units ranked by value, each with its own outer limits: readable on a phone.
+
+    Teams are rows, highest value first; a grey bar spans each team's limits, the dot is its
+    value (amber when outside them), the vertical rule the pooled centre.
+    """
+    units = _funnel_units(result, side_names)
+    y_enc = {
+        "field": "label",
+        "type": "nominal",
+        "title": None,
+        "sort": {"field": "value", "order": "descending"},
+        "axis": {"labelLimit": 130},
+    }
+    values = [u["value"] for u in units]
+    values += [u[side] for u in units for side in ("lcl", "ucl") if u[side] is not None]
+    x_enc = {
+        "field": "value",
+        "type": "quantitative",
+        "title": x_title,
+        "scale": {"domain": _padded(min(values), max(values)), "nice": False, "zero": False},
+    }
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "rule", "color": "#c4c8cc", "strokeWidth": 6},
+            "encoding": {
+                "y": y_enc,
+                "x": {**x_enc, "field": "lcl"},
+                "x2": {"field": "ucl"},
+            },
+        },
+    ]
+    if result.centre is not None:
+        layers.append(
+            {
+                "data": {"values": [{"centre": result.centre}]},
+                "mark": {"type": "rule", "color": LIMIT, "strokeDash": [4, 3]},
+                "encoding": {"x": {"field": "centre", "type": "quantitative"}},
+            }
+        )
+    layers.append(
+        {
+            "mark": {"type": "point", "filled": True, "size": 70},
+            "encoding": {
+                "y": y_enc,
+                "x": x_enc,
+                "color": {"condition": {"test": "datum.outside", "value": SIGNAL}, "value": INK},
+                "tooltip": _funnel_tooltip(x_title, _("denominator")),
             },
         }
     )
     return {
         "$schema": SCHEMA,
-        "title": {"text": title},
+        "title": {
+            "text": title if isinstance(title, str) else list(title),
+            "subtitle": list(subtitle),
+            "anchor": "start",
+        },
         "width": "container",
-        "height": height,
+        "height": {"step": step},
+        "data": {"values": units},
         "layer": layers,
         "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
     }

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations, pairwise
 from statistics import median
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from convene.charts.specs import chart_date, funnel_chart, reporting_chart
+from convene.charts.specs import chart_date, funnel_chart, ranked_chart, reporting_chart
 from convene.collaboratives.access import Access
 from convene.collaboratives.overview import labelled_teams
 from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
 from convene.measures.owed import HISTORY, OWED, owing_teams
 from convene.reporting.models import Report
-from convene.spc import funnel
+from convene.spc import FunnelResult, explain, funnel
 
 from .team import (
     MetricChart,
@@ -31,6 +32,9 @@ from .team import (
 )
 
 FUNNEL_PERIODS = 3
+# How far back the funnel's window may reach to compare more teams over the same periods: a
+# team late by a period or two moves it back; a team silent for longer is left out.
+FUNNEL_LOOKBACK = 2 * FUNNEL_PERIODS
 
 
 @dataclass
@@ -38,8 +42,12 @@ class MetricSection:
     metric: Metric
     aggregate: MetricChart
     funnel_spec: dict[str, Any] | None = None
-    funnel_outside: list[str] = field(default_factory=list)
+    # The same teams ranked by value with their own limits: the funnel's form for phones.
+    funnel_ranked_spec: dict[str, Any] | None = None
     funnel_label: str = ""
+    funnel_method: str = ""  # the method and its dispersion, in a sentence
+    funnel_findings: list[str] = field(default_factory=list)  # better, then worse, or neither
+    funnel_left_out: str = ""
     improving: int = 0
     reporting: int = 0
     # Teams with figures whose own charts the viewer may see (drawn on a page of their own).
@@ -58,6 +66,10 @@ class MetricSection:
     @property
     def funnel_id(self) -> str:
         return f"funnel-{self.metric.pk}"
+
+    @property
+    def funnel_ranked_id(self) -> str:
+        return f"funnel-ranked-{self.metric.pk}"
 
     @property
     def has_chart(self) -> bool:
@@ -323,46 +335,168 @@ def team_charts(
 
 
 def _add_funnel(section: MetricSection, series: list[Series], teams: list[Any]) -> None:
-    """Compare the visible teams over the last few periods that have figures."""
+    """Compare the visible teams over the same recent periods, every one of them with figures.
+
+    The window is the ``FUNNEL_PERIODS`` periods, among the last ``FUNNEL_LOOKBACK``, in which
+    the most teams have figures (the most recent of those): a team that has not reported the
+    latest month moves the window back rather than being pooled over fewer months; a team with
+    no figures in the window is left out and named. The limits allow for overdispersion when
+    the data call for it (``method="auto"``: Spiegelhalter's random-effects funnel).
+    """
     metric = section.metric
     if metric.chart not in {"p", "pp", "u", "up"} or len(teams) < 2:
         return
-    reported = [
-        i for i in range(len(series[0].periods)) if any(s.numerators[i] is not None for s in series)
-    ][-FUNNEL_PERIODS:]
-    if not reported:
+    window, compared = _funnel_window(series)
+    if len(compared) < 2:
         return
-    ys, ns = [], []
-    for s in series:
-        pairs = [
-            (s.numerators[i], s.denominators[i])
-            for i in reported
-            if s.numerators[i] is not None and s.denominators[i]
-        ]
-        ys.append(float(sum(n for n, _d in pairs)) if pairs else None)
-        ns.append(float(sum(d for _n, d in pairs)) if pairs else None)
-    if len({n for n in ns if n}) < 2:
+    ys = [sum(float(series[k].numerators[i] or 0) for i in window) for k in compared]
+    ns = [sum(float(series[k].denominators[i] or 0) for i in window) for k in compared]
+    if len(set(ns)) < 2:
         return  # equal denominators: a funnel would be a column of dots with flat limits
     result = funnel(
         ys,
         ns,
         chart="p" if metric.kind == Metric.Kind.PROPORTION else "u",
-        labels=[team.label for team in teams],
+        labels=[str(teams[k].label) for k in compared],
         multiply=metric.multiplier,
         direction=metric.direction,
+        method="auto",
     )
-    first, last = series[0].periods[reported[0]], series[0].periods[reported[-1]]
-    section.funnel_label = gettext("%(first)s to %(last)s") % {
-        "first": first.label,
-        "last": last.label,
+    section.funnel_label = _periods_label(series[0].periods, window)
+    y_title = "%" if metric.kind == Metric.Kind.PROPORTION else (metric.unit or "")
+    inner, outer = (_level_name(level) for level in result.levels)
+    better, worse = gettext("Better than the others"), gettext("Worse than the others")
+    up = metric.direction != Metric.Direction.DOWN
+    names = {
+        1: better if up else worse,
+        -1: worse if up else better,
+        0: gettext("within the limits"),
     }
+    method = _method_lines(result)
     section.funnel_spec = funnel_chart(
         result,
         title=gettext("Teams compared, %(range)s") % {"range": section.funnel_label},
-        y_title="%" if metric.kind == Metric.Kind.PROPORTION else (metric.unit or ""),
+        subtitle=[", ".join(method), _limits_line(inner, outer)],
+        y_title=y_title,
         x_title=gettext("denominator"),
+        side_names=names,
     )
-    section.funnel_outside = [str(label) for label in result.outside]
+    section.funnel_ranked_spec = ranked_chart(
+        result,
+        title=[gettext("Teams ranked"), section.funnel_label],
+        subtitle=[*method, gettext("Bars: each team's own %(level)s limits") % {"level": outer}],
+        x_title=y_title,
+        side_names=names,
+    )
+    section.funnel_method = _method_sentence(result, metric.direction) or ", ".join(method)
+    section.funnel_findings = _findings(result, up, outer)
+    left_out = [str(team.label) for k, team in enumerate(teams) if k not in compared]
+    if left_out:
+        section.funnel_left_out = gettext(
+            "Left out, no figures for all of %(periods)s: %(teams)s."
+        ) % {"periods": section.funnel_label, "teams": ", ".join(left_out)}
+
+
+def _findings(result: FunnelResult, up: bool, level: str) -> list[str]:
+    """The teams beyond the outer limits, better ones first, then worse, by the direction."""
+    above, below = (", ".join(map(str, side)) for side in (result.above, result.below))
+    best, worst = (above, below) if up else (below, above)
+    found = []
+    if best:
+        found.append(
+            gettext("Better than the others (beyond the %(level)s limit): %(teams)s.")
+            % {"level": level, "teams": best}
+        )
+    if worst:
+        found.append(
+            gettext("Worse than the others (beyond the %(level)s limit): %(teams)s.")
+            % {"level": level, "teams": worst}
+        )
+    return found or [
+        gettext(
+            "No team is outside the %(level)s limits: the differences between teams are "
+            "consistent with chance."
+        )
+        % {"level": level}
+    ]
+
+
+def _funnel_window(series: list[Series]) -> tuple[list[int], list[int]]:
+    """The periods compared (positions, oldest first) and the teams with figures in all of them.
+
+    Most teams first, then the most recent periods. Teams with the same periods of figures are
+    counted together, so a large collaborative costs little more than a small one.
+    """
+    count = len(series[0].periods) if series else 0
+    recent = range(max(0, count - FUNNEL_LOOKBACK), count)
+    reported = [frozenset(i for i in recent if _has_figures(s, i)) for s in series]
+    size = min(FUNNEL_PERIODS, len(frozenset().union(*reported)))
+    if not size:
+        return [], []
+    alike = Counter(reported)
+    best: tuple[int, tuple[int, ...]] = (0, ())
+    for window in combinations(sorted(frozenset().union(*reported), reverse=True), size):
+        teams = sum(n for periods, n in alike.items() if periods.issuperset(window))
+        best = max(best, (teams, window))
+    window = sorted(best[1])
+    compared = [k for k, periods in enumerate(reported) if periods.issuperset(window)]
+    return window, compared
+
+
+def _has_figures(series: Series, i: int) -> bool:
+    return (
+        series.numerators[i] is not None
+        and bool(series.denominators[i])
+        and i not in series.excluded
+    )
+
+
+def _periods_label(periods: list[ReportingPeriod], window: list[int]) -> str:
+    """The window in words: "August 2026 to October 2026", or each period when it has gaps."""
+    if len(window) == 1:
+        return periods[window[0]].label
+    if all(b - a == 1 for a, b in pairwise(window)):
+        return gettext("%(first)s to %(last)s") % {
+            "first": periods[window[0]].label,
+            "last": periods[window[-1]].label,
+        }
+    return ", ".join(periods[i].label for i in window)
+
+
+def _level_name(level: str) -> str:
+    return {"95": "95 %", "998": "99.8 %", "2sigma": "2σ", "3sigma": "3σ"}[level]
+
+
+def _limits_line(inner: str, outer: str) -> str:
+    return gettext("Dotted lines: %(inner)s limits; dashed lines: %(outer)s limits") % {
+        "inner": inner,
+        "outer": outer,
+    }
+
+
+def _method_lines(result: FunnelResult) -> list[str]:
+    """The method and its dispersion in two short lines, for the charts' subtitles."""
+    if result.method == "laney" and result.sigma_z is not None:
+        return [gettext("Laney's limits"), f"σz = {result.sigma_z:.3g}"]
+    if result.phi is None or result.tau2 is None:
+        return [gettext("Plain limits")]
+    if result.method == "spiegelhalter" and result.tau2 > 0:
+        return [
+            gettext("Random-effects limits (Spiegelhalter)"),
+            f"φ = {result.phi:.3g}, τ² = {result.tau2:.3g}",
+        ]
+    return [gettext("Plain limits: no overdispersion"), f"φ = {result.phi:.3g}"]
+
+
+def _method_sentence(result: FunnelResult, direction: str) -> str:
+    """The engine's sentence naming the method and its dispersion.
+
+    ``explain`` opens with it whenever the result carries φ (the ``"auto"`` method always does
+    when there is a centre) or σz; after it come the units' own sentences.
+    """
+    if result.phi is None and result.sigma_z is None:
+        return ""
+    return explain(result, direction=direction, gettext=gettext)[0]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ._common import assessment, direction_sign
 from .core import QicResult
 from .funnel import FunnelResult
 from .ihi import IhiResult
-from .nhs import NhsResult
+from .nhs import RULES, NhsResult
 
 __all__ = ["explain"]
 
@@ -232,7 +232,8 @@ _ASSURANCE = {
 def _explain_nhs(res: NhsResult, _: Gettext) -> list[str]:
     out: list[str] = []
     pts = res.points
-    counts = {k: sum(1 for p in pts if p[k]) for k in ("outside", "trend", "two_in_three", "run")}
+    # Each point counts for the rule that decided it (outside, then trend, two of three, run).
+    counts = {k: sum(1 for p in pts if p["rule"] == k) for k in RULES}
     if counts["outside"]:
         out.append(_("{count} points outside the process limits.").format(count=counts["outside"]))
     if counts["trend"]:

@@ -199,12 +199,14 @@ def test_a_stalled_redis_does_not_stall_the_pages(client, world, bp, redis_serve
     client.force_login(world.data_lead)
     assert _team_dashboard(client, world).status_code == 200
     redis_server.pause(for_seconds=3)
+    # Each answers in well under a second (250 ms of waiting at most); 2 s leaves room for a
+    # busy machine and still fails a request that waits for the stalled Redis (3 s).
     started = time.monotonic()
     team = _team_dashboard(client, world)
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 2
     started = time.monotonic()
     saved = _save_october(client, world, bp, "75")
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 2
     assert "Latest: 70%" in team.content.decode()
     assert "Saved" in saved.content.decode() and _october(world, bp) == 75
 

@@ -20,7 +20,8 @@ from convene.reporting.models import Value
 from tests import hostile
 
 NOW = datetime(2026, 4, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
-SECONDS = 3  # generous: the machine running the tests is shared; each file takes well under 1 s
+SECONDS = 3  # of processor time, which other work on a shared machine does not inflate;
+# each file takes well under 1 s (before the bounds: 21 to 160 s)
 
 
 @pytest.fixture(autouse=True)
@@ -104,9 +105,9 @@ def test_a_hostile_file_is_refused_quickly_and_nothing_is_stored(
     assert len(content) < 5 * 1024 * 1024  # small on disk: inside the size bound
     client.force_login(world.data_lead)
     _upload(client, world, "warm-up.csv", b"metric\n")  # the first request loads translations
-    started = time.perf_counter()
+    started = time.process_time()
     response = _upload(client, world, name, content)
-    took = time.perf_counter() - started
+    took = time.process_time() - started
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Value.objects.exists()

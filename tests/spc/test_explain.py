@@ -79,3 +79,14 @@ def test_consecutive_points_outside_the_limits_share_one_sentence() -> None:
         "January 2026 to March 2026: 3 points in a row above the upper control limit, "
         "special cause variation. This is an improvement."
     ) in text
+
+
+def test_nhs_explanation_names_the_rule_that_decided_each_point() -> None:
+    # NHSRplotthedots' reference case: the last 7 points rise strictly below the mean, a run
+    # and a two-of-three below it as well; the trend decides, and higher is better.
+    y = [119.0, 123, 118, 121, 117, 122, 120, 116, 123, 119, 121, 117, 122, 120, 118, 123, 123]
+    nhs = explain(nhs_xmr([*y, 111.5, 112.5, 114, 115.5, 117, 118, 118.5], direction="up"))
+    assert nhs == [
+        "A trend: 7 or more points going steadily up or down.",
+        "Special cause variation: an improvement, with higher values.",
+    ]

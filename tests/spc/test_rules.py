@@ -115,9 +115,14 @@ def test_nhs_two_in_three_close_to_limit() -> None:
     near = res0.points[0]["near_upl"]
     upl = res0.points[0]["upl"]
     close = (near + upl) / 2
-    res = nhs_xmr([*BASE, close, 10.5, close], fix_after_n_points=16)
+    # BASE's mean is 10.5: the middle point just above it, on it, just below it.
+    res = nhs_xmr([*BASE, close, 10.6, close], fix_after_n_points=16)
     assert [p["two_in_three"] for p in res.points[-3:]] == [True, False, True]
-    assert not res.points[-2]["special_cause"] or res.points[-2]["run"]
+    assert not res.points[-2]["special_cause"]
+    # All three must be on one side of the mean (NHSRplotthedots 0.2.2).
+    for middle in (10.5, 10.4):
+        res = nhs_xmr([*BASE, close, middle, close], fix_after_n_points=16)
+        assert not any(p["special_cause"] for p in res.points[-3:])
 
 
 def test_nhs_run_of_seven_broken_by_mean() -> None:
