@@ -40,8 +40,12 @@ def make_collaborative(name: str | None = None, **fields: Any) -> Collaborative:
 
 
 def make_team(collaborative: Collaborative, name: str | None = None, **fields: Any) -> Team:
+    """A team that joined at the collaborative's start (a founding team, which owes every
+    period from the first and is asked for the history before it), unless ``fields`` say
+    otherwise."""
     if "organisation" not in fields:
         fields["organisation"] = make_organisation()
+    fields.setdefault("joined_on", collaborative.start_on)
     return Team.objects.create(
         collaborative=collaborative, name=name or f"Team {next(_numbers)}", **fields
     )

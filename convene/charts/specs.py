@@ -178,6 +178,10 @@ def control_chart(
         {"field": "y", "type": "quantitative", "title": y_title, "format": ".1f"},
         {"field": "note", "type": "nominal", "title": _("note")},
     ]
+    # A roll-up's rows say how many teams reported each period ("teams", "partial").
+    teams_tip = {"field": "teams", "type": "nominal", "title": _("reported")}
+    if rows and "teams" in rows[0]:
+        tooltip.append(teams_tip)
     layers.append(
         {
             "mark": {"type": "point", "filled": True, "size": 45},
@@ -203,6 +207,8 @@ def control_chart(
     )
     if any(row["note"] and row["y"] is not None for row in rows):
         layers.append(_note_markers(x_enc, tooltip))
+    if any(row.get("partial") is not None for row in rows):
+        layers.append(_incomplete_layer(x_enc, y_title, teams_tip, _period_tooltip(rows)))
     heading = {"title": {"text": title, **({"subtitle": subtitle} if subtitle else {})}}
     return {
         "$schema": SCHEMA,
@@ -225,6 +231,30 @@ def _phase_rules(phases: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "tooltip": [
                 {"field": "label", "type": "nominal", "title": _("new phase from")},
                 {"field": "reason", "type": "nominal", "title": _("reason")},
+            ],
+        },
+    }
+
+
+def _incomplete_layer(
+    x_enc: dict[str, Any], y_title: str, teams_tip: dict[str, Any], period_tip: dict[str, Any]
+) -> dict[str, Any]:
+    """A roll-up's periods that not every team has reported yet: hollow rings, off the line.
+
+    Not an exclusion (grey, decided by a person): the engine never saw these figures, so
+    they carry no limit, run or signal; the tooltip says how many teams reported.
+    """
+    return {
+        "transform": [{"filter": "datum.partial != null"}],
+        "mark": {"type": "point", "filled": False, "size": 80, "strokeWidth": 2},
+        "encoding": {
+            "x": x_enc,
+            "y": {"field": "partial", "type": "quantitative"},
+            "color": {"value": INK},
+            "tooltip": [
+                period_tip,
+                {"field": "partial", "type": "quantitative", "title": y_title, "format": ".1f"},
+                {**teams_tip, "title": _("incomplete: reported")},
             ],
         },
     }

@@ -244,12 +244,16 @@ class TeamForm(VersionedForm):
 
     class Meta:
         model = Team
-        fields = ["name", "organisation", "joined_on"]
-        widgets = {"joined_on": DATE}
+        fields = ["name", "organisation", "joined_on", "history_from"]
+        widgets = {"joined_on": DATE, "history_from": DATE}
 
     def __init__(self, *args: Any, collaborative: Collaborative, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.collaborative = collaborative
+        self.fields["joined_on"].required = True
+        if self.instance.pk is None:
+            # Added before the start, a team joins at the start (and owes its first period).
+            self.initial.setdefault("joined_on", Team.default_joined_on(collaborative))
         self.fields["organisation"].required = False
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
 
@@ -264,6 +268,11 @@ class TeamForm(VersionedForm):
         data = super().clean()
         if not data.get("organisation") and not (data.get("new_organisation") or "").strip():
             self.add_error("organisation", _("Choose the organisation or name a new one."))
+        joined_on, history_from = data.get("joined_on"), data.get("history_from")
+        if joined_on and history_from and history_from >= joined_on:
+            self.add_error(
+                "history_from", _("Baseline history comes before the date the team joined.")
+            )
         return data
 
     def save(self, commit: bool = True) -> Team:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -303,7 +303,22 @@ class Team(AuditedModel, SoftDeletable):
         related_name="teams",
     )
     name = models.CharField(_("team name"), max_length=200)
-    joined_on = models.DateField(_("joined the collaborative"), default=timezone.localdate)
+    # Left empty, the later of the collaborative's start and today (see ``save``).
+    joined_on = models.DateField(
+        _("joined the collaborative"),
+        blank=True,
+        help_text=_("The team owes reports from the period that holds this date."),
+    )
+    history_from = models.DateField(
+        _("baseline history from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Periods before the team joined for which the team is asked for its figures, "
+            "counted apart (never missing, never late). Left empty: every earlier period for a "
+            "team that joined by the collaborative's start, none for a team that joined later."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -325,6 +340,17 @@ class Team(AuditedModel, SoftDeletable):
     @property
     def audit_collaborative_id(self) -> int | None:
         return self.collaborative_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.joined_on is None:
+            self.joined_on = self.default_joined_on(self.collaborative)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def default_joined_on(collaborative: Collaborative) -> date:
+        """A team added before the collaborative starts joins at its start, not today: it
+        owes the first period like every founding team."""
+        return max(collaborative.start_on, timezone.localdate())
 
     def add_member(self, user: Any, role: str) -> TeamMembership:
         """Give ``user`` ``role`` on this team, unless they hold it already."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
+from statistics import median
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -15,6 +15,7 @@ from convene.charts.specs import chart_date, funnel_chart, ranked_chart, reporti
 from convene.collaboratives.access import Access
 from convene.collaboratives.overview import labelled_teams
 from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
+from convene.measures.owed import HISTORY, OWED, owing_teams
 from convene.reporting.models import Report
 from convene.spc import FunnelResult, explain, funnel
 
@@ -25,9 +26,10 @@ from .team import (
     StratumSeries,
     chart_for,
     collaborative_series,
-    improvement_flags,
     rollup_phases,
     strata_chart_for,
+    teams_reported,
+    verdicts,
 )
 
 FUNNEL_PERIODS = 3
@@ -52,6 +54,11 @@ class MetricSection:
     # Teams with figures whose own charts the viewer may see (drawn on a page of their own).
     shared: int = 0
     strata: StrataChart | None = None
+    # The latest period every team that owes it reported, and the latest one if later.
+    complete: str = ""
+    # A balancing measure is watched for harm: the teams it shows worse.
+    worse: int = 0
+    worse_named: list[str] = field(default_factory=list)
 
     @property
     def spec_id(self) -> str:
@@ -65,83 +72,231 @@ class MetricSection:
     def funnel_ranked_id(self) -> str:
         return f"funnel-ranked-{self.metric.pk}"
 
+    @property
+    def has_chart(self) -> bool:
+        """Figures to draw: complete periods, or incomplete ones drawn hollow."""
+        series = self.aggregate.series
+        return series.has_data or any(v is not None for v in series.partial.values())
 
-def _aggregate(metric: Metric, all_series: list[Series]) -> Series:
-    """Summed numerators and denominators (the roll-up); the mean for continuous values."""
+    @property
+    def is_balancing(self) -> bool:
+        return self.metric.category == Metric.Category.BALANCING
+
+    @property
+    def headline(self) -> str:
+        """How many teams improve; for a balancing measure, which teams are worse."""
+        counts = {"teams": self.improving, "reporting": self.reporting}
+        if not self.is_balancing:
+            return (
+                ngettext(
+                    "%(teams)s of %(reporting)s reporting teams shows improvement",
+                    "%(teams)s of %(reporting)s reporting teams show improvement",
+                    self.improving,
+                )
+                % counts
+            )
+        if not self.worse:
+            return (
+                ngettext(
+                    "No team worse (%(reporting)s reporting team)",
+                    "No team worse (%(reporting)s reporting teams)",
+                    self.reporting,
+                )
+                % counts
+            )
+        counts["teams"] = self.worse
+        worse = (
+            ngettext(
+                "%(teams)s of %(reporting)s reporting teams worse",
+                "%(teams)s of %(reporting)s reporting teams worse",
+                self.worse,
+            )
+            % counts
+        )
+        names = list(self.worse_named)
+        unnamed = self.worse - len(names)
+        if names and unnamed:
+            names.append(ngettext("%(n)s other", "%(n)s others", unnamed) % {"n": unnamed})
+        return f"{worse}: {', '.join(names)}" if names else worse
+
+
+# Kinds whose roll-up adds the teams' figures up (a proportion of all the teams' patients,
+# all their events); the others are each team's own summary figure (a median time, a mean
+# pressure, days between events), which the roll-up gives as the median of the teams'.
+SUMMED = {Metric.Kind.PROPORTION, Metric.Kind.RATE, Metric.Kind.COUNT}
+
+
+def shown_by_roll_up(metric: Metric) -> str:
+    """What a roll-up's values are, in words for its subtitle and axis."""
+    if metric.kind in SUMMED:
+        return ""
+    return gettext("median of the teams' values")
+
+
+def _combined(metric: Metric, pairs: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+    """The teams' figures of one period as one: summed, or the median of the values."""
+    if not pairs:
+        return None, None
+    if metric.kind not in SUMMED:
+        return median(n for n, _d in pairs), None
+    total = sum((n for n, _d in pairs), 0.0)
+    return total, (sum((d or 0.0 for _n, d in pairs), 0.0) if metric.has_denominator else None)
+
+
+def _plotted(metric: Metric, numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or (metric.has_denominator and not denominator):
+        return None
+    if not metric.has_denominator:
+        return numerator
+    return numerator / (denominator or 1.0) * metric.multiplier
+
+
+def _aggregate(
+    metric: Metric, all_series: list[Series], expected: list[list[int]] | None = None
+) -> Series:
+    """The teams' figures period by period as one (see ``SUMMED``), complete periods only.
+
+    ``expected[i]`` lists the series (by position) that owe period ``i`` (every one when
+    None). A period is complete when each of them has a figure for the metric; an excluded
+    figure counts as reported (the team reported; a person set the figure aside) but is not
+    added in. An incomplete period reaches the engine as missing: its figure, from the teams
+    that reported, is kept in ``partial`` to be drawn hollow with ``coverage``.
+    """
     periods = all_series[0].periods if all_series else []
     numerators: list[float | None] = []
     denominators: list[float | None] = []
-    summed = metric.kind in {Metric.Kind.PROPORTION, Metric.Kind.RATE, Metric.Kind.COUNT}
+    coverage: list[tuple[int, int]] = []
+    partial: dict[int, float | None] = {}
     for i in range(len(periods)):
-        pairs = [
-            (s.numerators[i], s.denominators[i])
-            for s in all_series
-            if s.numerators[i] is not None and i not in s.excluded
-        ]
+        owing = [all_series[k] for k in expected[i]] if expected is not None else all_series
+        reported = [s for s in owing if s.numerators[i] is not None]
+        pairs = [(s.numerators[i], s.denominators[i]) for s in reported if i not in s.excluded]
         if metric.has_denominator:
             pairs = [(n, d) for n, d in pairs if d]
-        if not pairs:
+        numerator, denominator = _combined(metric, pairs)
+        coverage.append((len(reported), len(owing)))
+        if owing and len(reported) == len(owing):
+            numerators.append(numerator)
+            denominators.append(denominator)
+        else:
             numerators.append(None)
             denominators.append(None)
-        elif summed:
-            numerators.append(sum((n for n, _d in pairs), 0.0))
-            denominators.append(
-                sum((d for _n, d in pairs), 0.0) if metric.has_denominator else None
-            )
-        else:
-            numerators.append(sum((n for n, _d in pairs), 0.0) / len(pairs))
-            denominators.append(None)
-    return Series(metric, periods, numerators, denominators)
+            partial[i] = _plotted(metric, numerator, denominator)
+    return Series(metric, periods, numerators, denominators, coverage=coverage, partial=partial)
 
 
-def _aggregate_strata(metric: Metric, all_series: list[Series]) -> list[StratumSeries]:
-    """Each group's roll-up across the teams, made like the total's."""
+def _aggregate_strata(
+    metric: Metric, all_series: list[Series], total: Series
+) -> list[StratumSeries]:
+    """Each group's roll-up across the teams, made like the total's, for the periods the
+    total is complete in (the by-group chart and its gap sentence quote no half month)."""
     by_group: dict[int, list[StratumSeries]] = defaultdict(list)
     for series in all_series:
         for group in series.strata:
             by_group[group.stratum_id].append(group)
-    rolled_up = [
-        StratumSeries(
-            groups[0].stratum_id,
-            groups[0].name,
-            groups[0].position,
-            _aggregate(metric, [group.series for group in groups]),
+    rolled_up = []
+    for groups in by_group.values():
+        series = _aggregate(metric, [group.series for group in groups])
+        for i in range(len(series.periods)):
+            if not total.is_complete(i):
+                series.numerators[i] = series.denominators[i] = None
+        series.coverage, series.partial = [], {}
+        rolled_up.append(
+            StratumSeries(groups[0].stratum_id, groups[0].name, groups[0].position, series)
         )
-        for groups in by_group.values()
-    ]
     return sorted(rolled_up, key=lambda group: group.order)
+
+
+def _expected(
+    metric: Metric,
+    teams: list[Any],
+    all_series: list[Series],
+    periods: list[ReportingPeriod],
+    owing: dict[int, dict[int, str | None]],
+) -> list[list[int]]:
+    """Per period, the positions of the teams expected to report the metric: those that owe
+    the period or were asked for it as history. An optional metric (not every team must
+    report it) is expected only of the teams that report it at all."""
+    takes_part = [metric.is_required or s.has_data for s in all_series]
+    return [
+        [k for k, team in enumerate(teams) if takes_part[k] and owing[period.pk][team.pk]]
+        for period in periods
+    ]
+
+
+def latest_complete(series: Series) -> str:
+    """The headline of a roll-up: its latest complete period, and a later incomplete one."""
+    if not series.coverage:
+        return ""
+    monthly = (
+        bool(series.periods) and (series.periods[0].ends_on - series.periods[0].starts_on).days > 7
+    )
+    complete = [i for i in range(len(series.periods)) if series.is_complete(i)]
+    parts = []
+    if complete:
+        i = complete[-1]
+        words = {
+            "period": series.periods[i].label,
+            "teams": teams_reported(*series.coverage[i]),
+        }
+        if monthly:
+            parts.append(gettext("Latest complete month: %(period)s (%(teams)s).") % words)
+        else:
+            parts.append(gettext("Latest complete week: %(period)s (%(teams)s).") % words)
+    later = [
+        i
+        for i in range(complete[-1] + 1 if complete else 0, len(series.periods))
+        if series.coverage[i][0]
+    ]
+    if later:
+        i = later[-1]
+        parts.append(
+            gettext("%(period)s so far: %(teams)s, drawn hollow, no limits or signals from it.")
+            % {"period": series.periods[i].label, "teams": teams_reported(*series.coverage[i])}
+        )
+    return " ".join(parts)
 
 
 def metric_sections(
     access: Access, metrics: list[Metric], periods: list[ReportingPeriod], visible: list[Any]
 ) -> list[MetricSection]:
-    """Per metric: the roll-up chart, how many teams improve, and the funnel plot.
+    """Per metric: the roll-up chart, how many teams improve (or, for a balancing measure,
+    are worse), and the funnel plot.
 
-    Every team counts in the roll-up and the improvement count, whatever the viewer may see
-    of each team; the funnel compares only the ``visible`` ones (see ``labelled_teams``).
+    Every team counts in the roll-up and the counts, whatever the viewer may see of each
+    team; the funnel compares only the ``visible`` ones (see ``labelled_teams``), and only
+    they are named.
     """
     collaborative = access.collaborative
     teams = list(collaborative.teams.all())
     shown = {team.pk: team for team in visible}
     series_by_team = collaborative_series(teams, metrics, periods)
     phases = rollup_phases(metrics, periods)
+    owing = owing_teams(teams, periods)
     sections = []
     for index, metric in enumerate(metrics):
         all_series = [series_by_team[team.pk][index] for team in teams]
-        total = _aggregate(metric, all_series)
+        total = _aggregate(metric, all_series, _expected(metric, teams, all_series, periods, owing))
         total.phases = phases.get(metric.pk, [])
         aggregate = chart_for(
             total,
             title=gettext("%(metric)s: all teams") % {"metric": metric.name},
             rules=collaborative.chart_rules,
+            shown=shown_by_roll_up(metric),
         )
-        section = MetricSection(metric, aggregate)
+        section = MetricSection(metric, aggregate, complete=latest_complete(total))
         section.strata = strata_chart_for(
-            metric, periods, _aggregate_strata(metric, all_series), f"all-{metric.pk}"
+            metric, periods, _aggregate_strata(metric, all_series, total), f"all-{metric.pk}"
         )
-        reporting = [s for s in all_series if s.has_data]
+        reporting = [(t, s) for t, s in zip(teams, all_series, strict=True) if s.has_data]
         section.reporting = len(reporting)
-        section.improving = sum(improvement_flags(reporting, collaborative.chart_rules))
+        judged = verdicts([s for _t, s in reporting], collaborative.chart_rules)
+        section.improving = sum(verdict.improving for verdict in judged)
+        worse = [t for (t, _s), v in zip(reporting, judged, strict=True) if v.deteriorating]
+        section.worse = len(worse)
+        section.worse_named = sorted(
+            (shown[t.pk].label for t in worse if t.pk in shown), key=str.lower
+        )
         section.shared = sum(
             1 for team, s in zip(teams, all_series, strict=True) if s.has_data and team.pk in shown
         )
@@ -364,6 +519,16 @@ def reporting_states() -> dict[str, ReportingState]:
         "late": ReportingState("late", "text-warning-emphasis", gettext("late")),
         "missing": ReportingState("missing", "text-danger", gettext("missing")),
         "open": ReportingState("open", "text-body-secondary", gettext("open")),
+        # Baseline history asked of a team that joined later: counted apart, never missing.
+        "history": ReportingState(
+            "history", "text-success-emphasis fst-italic", gettext("history ✓"), gettext("received")
+        ),
+        "history_asked": ReportingState(
+            "history_asked", "text-body-secondary fst-italic", gettext("history asked")
+        ),
+        "not_owed": ReportingState(
+            "not_owed", "text-body-secondary", "·", gettext("before the team joined")
+        ),
     }
 
 
@@ -373,11 +538,30 @@ class ReportingRow:
     cells: list[tuple[Any, ReportingState]]
     on_time: int
     late: int
+    expected: int = 0  # teams that owe the period
+    history_asked: int = 0  # teams asked for it as baseline history
+    history_received: int = 0
 
     @property
     def rate(self) -> float | None:
-        expected = len(self.cells)
-        return (self.on_time + self.late) / expected if expected else None
+        return (self.on_time + self.late) / self.expected if self.expected else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(100 * self.rate)
+
+
+def _submitted(periods: list[ReportingPeriod], teams: list[Any]) -> dict[tuple[int, int], bool]:
+    """{(team id, period id): is late} for the submitted reports, in one query."""
+    submitted = Report.objects.filter(
+        period__in=[p.pk for p in periods],
+        team__in=[t.pk for t in teams],
+        status=Report.Status.SUBMITTED,
+    )
+    return {
+        (team_id, period_id): is_late
+        for team_id, period_id, is_late in submitted.values_list("team_id", "period_id", "is_late")
+    }
 
 
 def reporting_table(
@@ -385,36 +569,37 @@ def reporting_table(
 ) -> list[ReportingRow]:
     """Which teams reported on time, late or not yet, for the most recent periods.
 
-    ``teams`` are the labelled teams the viewer may see (see ``labelled_teams``).
+    ``teams`` are the labelled teams the viewer may see (see ``labelled_teams``). A period
+    before a team joined is not missing: it is history asked (counted apart) or not owed.
     """
     schedule = _schedule(access.collaborative)
     recent = periods[-last:]
-    submitted = Report.objects.filter(
-        period__in=recent, team__in=[t.pk for t in teams], status=Report.Status.SUBMITTED
-    )
-    late_reports = {
-        (team_id, period_id): is_late
-        for team_id, period_id, is_late in submitted.values_list("team_id", "period_id", "is_late")
-    }
+    late_reports = _submitted(recent, teams)
+    owing = owing_teams(teams, recent)
     today = timezone.localdate()
     looks = reporting_states()
     rows = []
     for period in reversed(recent):
         late_after = period.late_after(schedule) if schedule else period.due_on
-        cells = []
-        on_time = late = 0
+        row = ReportingRow(period, [], 0, 0)
         for team in teams:
             is_late = late_reports.get((team.pk, period.pk))
-            if is_late is not None:
+            owed = owing[period.pk][team.pk]
+            if owed == HISTORY:
+                row.history_asked += 1
+                row.history_received += is_late is not None
+                state = "history" if is_late is not None else "history_asked"
+            elif owed is None:
+                state = "not_owed"
+            elif is_late is not None:
                 state = "late" if is_late else "on_time"
-                late += is_late
-                on_time += not is_late
-            elif today > late_after:
-                state = "missing"
+                row.late += is_late
+                row.on_time += not is_late
             else:
-                state = "open"
-            cells.append((team, looks[state]))
-        rows.append(ReportingRow(period, cells, on_time, late))
+                state = "missing" if today > late_after else "open"
+            row.expected += owed == OWED
+            row.cells.append((team, looks[state]))
+        rows.append(row)
     return rows
 
 
@@ -457,35 +642,32 @@ class ReportingTrend:
 def reporting_trend(
     access: Access, periods: list[ReportingPeriod], teams: list[Any]
 ) -> ReportingTrend | None:
-    """The share of the teams that reported, every period so far, counted in one query.
+    """The share of the teams that owe each period that reported it, every period so far.
 
-    ``teams`` are the ones the reporting table shows, so that the two agree.
+    ``teams`` are the ones the reporting table shows, so that the two agree. Periods that no
+    team owes (baseline history before the teams joined) are left out: history is counted
+    apart, in the table.
     """
     if not teams or not periods:
         return None
-    counts = {
-        row["period_id"]: row
-        for row in Report.objects.filter(
-            period_id__in=[p.pk for p in periods],
-            team_id__in=[t.pk for t in teams],
-            status=Report.Status.SUBMITTED,
-        )
-        .values("period_id")
-        .annotate(
-            on_time=Count("pk", filter=Q(is_late=False)), late=Count("pk", filter=Q(is_late=True))
-        )
-    }
+    reports = _submitted(periods, teams)
+    owing = owing_teams(teams, periods)
     schedule = _schedule(access.collaborative)
     today = timezone.localdate()
     rates = []
     for period in periods:
-        row = counts.get(period.pk, {})
+        owed = [team.pk for team in teams if owing[period.pk][team.pk] == OWED]
+        if not owed:
+            continue
+        late = [reports[(pk, period.pk)] for pk in owed if (pk, period.pk) in reports]
         late_after = period.late_after(schedule) if schedule else period.due_on
         rates.append(
             ReportingRate(
-                period, row.get("on_time", 0), row.get("late", 0), len(teams), today <= late_after
+                period, late.count(False), late.count(True), len(owed), today <= late_after
             )
         )
+    if not rates:
+        return None
     return ReportingTrend(rates, _reporting_spec(rates), _reporting_summary(rates))
 
 

@@ -50,6 +50,18 @@ class Series:
     strata: list[StratumSeries] = field(default_factory=list)
     # New phases of the chart (``ChartPhase``), in time order.
     phases: list[Phase] = field(default_factory=list)
+    # A roll-up's: period by period, (teams that reported, teams expected); and the figure
+    # of a period not every expected team has reported, drawn hollow and left out of the
+    # engine (its numerator is None).
+    coverage: list[tuple[int, int]] = field(default_factory=list)
+    partial: dict[int, float | None] = field(default_factory=dict)
+
+    def is_complete(self, index: int) -> bool:
+        """Whether every team expected for the period reported it (always, for one team)."""
+        if not self.coverage:
+            return True
+        reported, expected = self.coverage[index]
+        return expected > 0 and reported == expected
 
     @property
     def baseline_count(self) -> int:
@@ -267,33 +279,45 @@ def chart_for(
     key: str = "",
     compact: bool = False,
     rules: str = "anhoej",
+    shown: str = "",
 ) -> MetricChart:
     """Run the engine on a series and describe the result for the page and for files.
 
     A compact chart (a small multiple) has no title of its own: its card names the team.
+    ``shown`` says what a roll-up's values are ("median of the teams' values"), on the
+    subtitle and the axis. A roll-up's incomplete periods (``series.partial``) reach the
+    engine as missing and are drawn hollow with how many teams reported.
     """
     metric = series.metric
     ys, ns = _engine_inputs(series)
     result = assess(ys, ns, exclude=series.excluded or None, **_engine_options(series, rules))
     sentences = [*_phase_sentences(series), *result.sentences]
     rows = chart_rows(result, series.notes)
-    for row, period in zip(rows, series.periods, strict=True):
+    for index, (row, period) in enumerate(zip(rows, series.periods, strict=True)):
         row["label"] = period.label
         if series.phases:
             # The engine counts every point of a phased chart as its phase's own baseline;
             # the chart still shades, and the table names, the collaborative's baseline.
             row["baseline"] = period.is_baseline
+        if series.coverage:
+            reported, expected = series.coverage[index]
+            row["teams"] = teams_reported(reported, expected)
+            row["complete"] = series.is_complete(index)
+            row["partial"] = series.partial.get(index)
     chart_name = Metric.Chart.RUN.label if rules == "ihi" else metric.get_chart_display()
     if rules == "nhs":
         chart_name = gettext("XmR chart")
     subtitle = f"{chart_name} · {RULES_LABELS.get(rules, RULES_LABELS['anhoej'])}"
     if metric.stratification_id:
         subtitle += " · " + gettext("total of the groups")
+    if shown:
+        subtitle += " · " + shown
     goal = float(metric.goal) if metric.goal is not None else None
+    y_title = _y_title(metric)
     spec = control_chart(
         rows,
         title="" if compact else (title or metric.name),
-        y_title=_y_title(metric),
+        y_title=f"{shown} ({y_title})" if shown and y_title else (shown or y_title),
         goal=goal,
         percent=metric.kind == Metric.Kind.PROPORTION,
         subtitle=subtitle,
@@ -428,6 +452,13 @@ def verdicts(all_series: list[Series], rules: str) -> list[Assessment]:
         else next(shared)
         for series in all_series
     ]
+
+
+def teams_reported(reported: int, expected: int) -> str:
+    """How many of the teams expected for a period reported it: "3 of 8 teams"."""
+    return ngettext(
+        "%(reported)s of %(expected)s team", "%(reported)s of %(expected)s teams", expected
+    ) % {"reported": reported, "expected": expected}
 
 
 def _month(x: Any) -> str:

@@ -6,6 +6,8 @@ run, dashboards) asks here, so they agree on what is owed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -40,3 +42,37 @@ def reportable_periods(team: Team) -> list[ReportingPeriod]:
     return list(
         ReportingPeriod.objects.filter(collaborative_id=team.collaborative_id, starts_on__lte=today)
     )
+
+
+# What a team owes for a period (``owes``): a report it must send, baseline history the host
+# asked for (counted apart: never missing, never late), or nothing.
+OWED = "owed"
+HISTORY = "history"
+
+
+def owes(team: Team, period: ReportingPeriod) -> str | None:
+    """``OWED``, ``HISTORY`` or None: the one rule every count of owed reports follows.
+
+    A team owes every period from the one it joined in (the period that holds ``joined_on``)
+    onwards. Before that, it is asked for baseline history from ``history_from`` on when the
+    host set that date; when the host did not, a team that joined by the collaborative's start
+    is asked for every earlier period (the schedule starts before the collaborative so that
+    teams report their history) and a team that joined later for none.
+    """
+    if period.ends_on >= team.joined_on:
+        return OWED
+    if team.history_from is not None:
+        return HISTORY if period.ends_on >= team.history_from else None
+    return HISTORY if team.joined_on <= team.collaborative.start_on else None
+
+
+def owing_teams(
+    teams: Iterable[Team], periods: Iterable[ReportingPeriod]
+) -> dict[int, dict[int, str | None]]:
+    """``owes`` for every team and period, without a query: {period id: {team id: owed}}.
+
+    The teams' collaborative must be loaded with them (it is when they come from
+    ``collaborative.teams``).
+    """
+    teams = list(teams)
+    return {period.pk: {team.pk: owes(team, period) for team in teams} for period in periods}

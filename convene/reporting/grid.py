@@ -12,7 +12,7 @@ from django.utils import timezone
 from convene.collaboratives.models import Team
 from convene.measures.entry import ratio
 from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
-from convene.measures.owed import metrics_for, reportable_periods
+from convene.measures.owed import HISTORY, OWED, metrics_for, owes, reportable_periods
 
 from .models import Report, Value
 
@@ -47,6 +47,11 @@ class Row:
     cells: list[Cell]
 
     late_after: Any = None  # the last day a report counts as on time
+    owed: str | None = OWED  # ``measures.owed.owes``: owed, history asked, or neither
+
+    @property
+    def is_history(self) -> bool:
+        return self.owed == HISTORY
 
     @property
     def is_locked(self) -> bool:
@@ -56,6 +61,7 @@ class Row:
     def is_overdue(self) -> bool:
         return (
             not self.is_locked
+            and self.owed == OWED
             and self.late_after is not None
             and timezone.localdate() > self.late_after
         )
@@ -94,7 +100,7 @@ def team_grid(team: Team) -> tuple[list[Metric], list[Row]]:
                 )
             )
         late_after = period.late_after(schedule) if schedule else None
-        rows.append(Row(period, report, cells, late_after))
+        rows.append(Row(period, report, cells, late_after, owes(team, period)))
     return metrics, rows
 
 

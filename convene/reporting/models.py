@@ -20,6 +20,7 @@ from convene.measures.models import (
     ReportingSchedule,
     Stratum,
 )
+from convene.measures.owed import OWED, owes
 
 
 class Value(AuditedModel):
@@ -201,7 +202,9 @@ class Report(AuditedModel):
         self.status = self.Status.SUBMITTED
         self.submitted_at = now
         self.submitted_by = by
-        self.is_late = late_after is not None and timezone.localdate(now) > late_after
+        # History asked of a team that joined later is never late, whenever it comes.
+        owed = owes(self.team, self.period) == OWED
+        self.is_late = owed and late_after is not None and timezone.localdate(now) > late_after
         self._save_fields(["status", "submitted_at", "submitted_by", "is_late"])
 
     def reopen(self, by: Any) -> None:

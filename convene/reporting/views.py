@@ -19,6 +19,7 @@ from convene.collaboratives.access import collaborative_for, team_for
 from convene.collaboratives.models import Team
 from convene.lib.sheets import too_large
 from convene.measures.access import metric_in
+from convene.measures.owed import owes
 from convene.trials.access import trial_in
 from convene.trials.trial import reporting_closed, trial_rule, waiting_count, why_closed
 
@@ -171,6 +172,7 @@ def render_period(
         "team": team,
         "access": access,
         "period": period,
+        "owed": owes(team, period),
         "report": report,
         "can_enter": can_enter and not closed,
         "reporting_closed": closed,

@@ -79,7 +79,12 @@ def test_a_team_sees_the_gap_between_groups(
         "lowest (Under 45, 51%) is 31 percentage points."
     )
     check_page(page, "team-dashboard-by-group")
-    # The roll-up by group and the reporting rate over time, on the collaborative dashboard.
+    # The roll-up by group and the reporting rate over time, on the collaborative dashboard:
+    # the roll-up draws the months every team has reported.
+    for period in periods:
+        record_by_group(
+            world.team_b, by_age, period, {"Under 45": (30, 50), "65 and over": (35, 50)}
+        )
     for i, period in enumerate(periods):
         Report.objects.create(team=world.team_a, period=period, status="submitted")
         if i % 3:

@@ -213,13 +213,15 @@ def test_the_reporting_rate_is_charted_for_every_period_so_far(client, world, bp
         ("2026-10", "On time", False): (0, 50),
         ("2026-11", "On time", True): (0, 50),  # still open: outlined
     }
-    # January 2025 to November 2026: every period, not only the table's last twelve.
+    # January 2026 (the teams joined at the start; 2025 is baseline history, counted apart)
+    # to November 2026: every period owed, not only the table's last twelve.
     axis = _reporting_spec(body)["encoding"]["x"]["scale"]["domain"]
-    assert axis == ["2025-01-01T00:00", "2026-11-30T00:00"]
+    assert axis == ["2026-01-01T00:00", "2026-11-30T00:00"]
     assert "In October 2026, 1 of 2 teams reported (50%): 1 on time, 0 late." in body
-    assert re.search(r"January 2025</th><td>0</td><td>0</td><td>0 of 2 \(0%\)</td>", body), (
-        "the text alternative starts with the first period"
+    assert re.search(r"January 2026</th><td>0</td><td>0</td><td>0 of 2 \(0%\)</td>", body), (
+        "the text alternative starts with the first period owed"
     )
+    assert "January 2025</th><td>" not in body
     assert 'November 2026 <span class="small">(still open)</span>' in body
 
 
@@ -234,5 +236,5 @@ def test_the_reporting_rates_of_every_period_come_from_one_query(world, bp):
     teams = labelled_teams(access)
     with CaptureQueriesContext(connection) as queries:
         trend = reporting_trend(access, periods, teams)
-    assert len(trend.rates) == 23
+    assert len(trend.rates) == 11  # January to November 2026: 2025 is history, not owed
     assert len(queries) == 2  # the reports, counted per period, and the schedule
