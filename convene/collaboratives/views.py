@@ -93,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def create_collaborative(request: HttpRequest) -> HttpResponse:
     if not request.user.may_create_collaboratives:
         raise PermissionDenied
-    form = NewCollaborativeForm(request.POST or None)
+    form = NewCollaborativeForm(request.POST or None, host=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.instance.created_by = request.user

@@ -8,7 +8,6 @@ from itertools import combinations, pairwise
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from convene.charts.specs import chart_date, funnel_chart, ranked_chart, reporting_chart
@@ -396,7 +395,7 @@ def reporting_table(
         (team_id, period_id): is_late
         for team_id, period_id, is_late in submitted.values_list("team_id", "period_id", "is_late")
     }
-    today = timezone.localdate()
+    today = access.collaborative.today()
     looks = reporting_states()
     rows = []
     for period in reversed(recent):
@@ -476,7 +475,7 @@ def reporting_trend(
         )
     }
     schedule = _schedule(access.collaborative)
-    today = timezone.localdate()
+    today = access.collaborative.today()
     rates = []
     for period in periods:
         row = counts.get(period.pk, {})

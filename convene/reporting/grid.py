@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
-from django.utils import timezone
 
 from convene.collaboratives.models import Team
 from convene.measures.entry import ratio
@@ -47,6 +46,7 @@ class Row:
     cells: list[Cell]
 
     late_after: Any = None  # the last day a report counts as on time
+    today: Any = None  # the collaborative's date
 
     @property
     def is_locked(self) -> bool:
@@ -54,11 +54,7 @@ class Row:
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            not self.is_locked
-            and self.late_after is not None
-            and timezone.localdate() > self.late_after
-        )
+        return not self.is_locked and self.late_after is not None and self.today > self.late_after
 
 
 def team_grid(team: Team) -> tuple[list[Metric], list[Row]]:
@@ -76,6 +72,7 @@ def team_grid(team: Team) -> tuple[list[Metric], list[Row]]:
     }
     reports = {r.period_id: r for r in Report.objects.filter(team=team)}
     schedule = ReportingSchedule.objects.filter(collaborative_id=team.collaborative_id).first()
+    today = team.collaborative.today()
     rows = []
     for period in periods:
         report = reports.get(period.pk)
@@ -94,7 +91,7 @@ def team_grid(team: Team) -> tuple[list[Metric], list[Row]]:
                 )
             )
         late_after = period.late_after(schedule) if schedule else None
-        rows.append(Row(period, report, cells, late_after))
+        rows.append(Row(period, report, cells, late_after, today))
     return metrics, rows
 
 

@@ -201,7 +201,9 @@ class Report(AuditedModel):
         self.status = self.Status.SUBMITTED
         self.submitted_at = now
         self.submitted_by = by
-        self.is_late = late_after is not None and timezone.localdate(now) > late_after
+        # Late by the collaborative's calendar, wherever the person submitting is.
+        on = self.team.collaborative.local(now).date()
+        self.is_late = late_after is not None and on > late_after
         self._save_fields(["status", "submitted_at", "submitted_by", "is_late"])
 
     def reopen(self, by: Any) -> None:
