@@ -268,6 +268,9 @@ class TeamForm(VersionedForm):
     def __init__(self, *args: Any, collaborative: Collaborative, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.collaborative = collaborative
+        if self.instance._state.adding:
+            # A team joins on the collaborative's date, not the date where the host is.
+            self.initial["joined_on"] = collaborative.today()
         self.fields["organisation"].required = False
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
 

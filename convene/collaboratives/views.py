@@ -217,7 +217,8 @@ def charter(request: HttpRequest, collaborative_id: int) -> HttpResponse:
             "collaborative": collaborative,
             "access": access,
             "decisions": decisions,
-            "decision_form": DecisionForm(),
+            # Dated by the collaborative's calendar unless the host types another day.
+            "decision_form": DecisionForm(initial={"decided_on": collaborative.today()}),
         },
     )
 

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -78,6 +79,26 @@ def test_a_time_zone_not_in_the_list_is_refused(client, world):
     assert "Select a valid choice." in response.content.decode()
     world.collaborative.refresh_from_db()
     assert world.collaborative.time_zone == "UTC"
+
+
+# 1 June 05:00 in UTC is still 31 May in Honolulu.
+MAY_EVENING_IN_HONOLULU = datetime(2026, 6, 1, 5, tzinfo=UTC)
+
+
+def _date_offered(client, url, name):
+    with time_machine.travel(MAY_EVENING_IN_HONOLULU, tick=False):
+        return typed_values(client.get(url))[name]
+
+
+def test_a_new_team_joins_and_a_decision_is_dated_on_the_collaboratives_day(client, world):
+    world.collaborative.time_zone = "Pacific/Honolulu"
+    world.collaborative.save()
+    client.force_login(world.host)  # who keeps UTC for their own pages: 1 June for them
+    pk = world.collaborative.pk
+    add_team = reverse("collaboratives:add-team", args=[pk])
+    assert _date_offered(client, add_team, "joined_on") == "2026-05-31"
+    charter = reverse("collaboratives:charter", args=[pk])
+    assert _date_offered(client, charter, "decided_on") == "2026-05-31"
 
 
 # ---------------------------------------------------------------- existing collaboratives
