@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.factories import make_schedule
+from tests.factories import make_bp_metric, make_schedule
 
 # 11 June 05:00 in UTC is 10 June 19:00 in Honolulu: May (due 10 June, no grace) is still
 # open there, and missing where it is already 11 June.
@@ -48,3 +48,18 @@ def test_may_is_missing_for_a_utc_collaborative_though_the_host_reads_in_honolul
     world.host.time_zone = "Pacific/Honolulu"
     world.host.save()
     assert _may(client, world, world.host) == (["missing", "missing"], False)
+
+
+def test_a_new_phase_of_the_roll_up_may_start_only_at_a_period_begun_on_the_collaboratives_clock(
+    client, world
+):
+    world.collaborative.time_zone = "Pacific/Honolulu"
+    world.collaborative.save()
+    metric = make_bp_metric(world.collaborative)
+    client.force_login(world.host)
+    url = reverse("measures:rollup-phases", args=[world.collaborative.pk, metric.pk])
+    # 1 July 05:00 in UTC is still 30 June in Honolulu: July has not begun there.
+    with time_machine.travel(datetime(2026, 7, 1, 5, tzinfo=UTC), tick=False):
+        body = client.get(url).content.decode()
+    offered = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', body)
+    assert offered[-1] == "June 2026"
