@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from convene.accounts.models import time_zone_choices
 from convene.lib.forms import Styled
 from convene.lib.versioning import VersionField, save_if_unchanged, version_of
 
@@ -50,7 +51,18 @@ class VersionedForm(Styled, forms.ModelForm):
         return True
 
 
+def time_zone_field() -> forms.ChoiceField:
+    """The collaborative's own clock, chosen from the zones a person chooses from."""
+    return forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=Collaborative._meta.get_field("time_zone").help_text,
+    )
+
+
 class CollaborativeSettingsForm(VersionedForm):
+    time_zone = time_zone_field()
+
     class Meta:
         model = Collaborative
         fields = [
@@ -62,6 +74,7 @@ class CollaborativeSettingsForm(VersionedForm):
             "end_on",
             "status",
             "sharing",
+            "time_zone",
             "chart_rules",
             "can_teams_add_metrics",
         ]
@@ -84,6 +97,7 @@ class NewCollaborativeForm(Styled, forms.ModelForm):
         required=False,
         help_text=_("Type a name if the host organisation is not in the list."),
     )
+    time_zone = time_zone_field()
 
     class Meta:
         model = Collaborative
@@ -96,6 +110,7 @@ class NewCollaborativeForm(Styled, forms.ModelForm):
             "end_on",
             "status",
             "sharing",
+            "time_zone",
             "aim_statement",
         ]
         widgets = {
@@ -105,8 +120,11 @@ class NewCollaborativeForm(Styled, forms.ModelForm):
             "aim_statement": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, host: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The collaborative keeps its creating host's clock unless they choose another.
+        if host is not None and host.time_zone in dict(time_zone_choices()):
+            self.initial["time_zone"] = host.time_zone
         self.fields["host_organisation"].required = False
         self.fields["host_organisation"].queryset = Organisation.objects.order_by("name")
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, timedelta
+import zoneinfo
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -72,6 +73,16 @@ class Organisation(AuditedModel, SoftDeletable):
         return self.name
 
 
+def default_time_zone() -> str:
+    """The site's zone: what a collaborative keeps until its host names its own."""
+    return str(settings.TIME_ZONE)
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(_("Choose a time zone from the list."), code="time_zone")
+
+
 class Collaborative(AuditedModel, SoftDeletable):
     """A time-boxed learning collaborative: its aim, charter and settings."""
 
@@ -119,6 +130,16 @@ class Collaborative(AuditedModel, SoftDeletable):
         choices=ChartRules.choices,
         default=ChartRules.ANHOEJ,
         help_text=_("Every chart of the collaborative uses these rules and says so."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Due dates and lateness follow this clock, and exports write their times in it. "
+            "Everyone still sees their own times on pages in their own time zone."
+        ),
     )
     can_teams_add_metrics = models.BooleanField(
         _("Teams may add their own metrics"),
@@ -170,6 +191,23 @@ class Collaborative(AuditedModel, SoftDeletable):
     def clean(self) -> None:
         if self.start_on and self.end_on and self.end_on < self.start_on:
             raise ValidationError({"end_on": _("The end date must not be before the start date.")})
+
+    # The collaborative's clock, in one place: due dates, lateness, the periods that have
+    # begun, exports (and reminders to come) ask it, never the viewer's zone nor the server's.
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(default_time_zone())
+
+    def today(self) -> date:
+        """The date it is now where the collaborative keeps its deadlines."""
+        return timezone.localdate(timezone=self.zone)
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` on the collaborative's clock."""
+        return timezone.localtime(moment, self.zone)
 
     @property
     def duration_months(self) -> int:
@@ -350,7 +388,7 @@ class Team(AuditedModel, SoftDeletable):
     def default_joined_on(collaborative: Collaborative) -> date:
         """A team added before the collaborative starts joins at its start, not today: it
         owes the first period like every founding team."""
-        return max(collaborative.start_on, timezone.localdate())
+        return max(collaborative.start_on, collaborative.today())
 
     def add_member(self, user: Any, role: str) -> TeamMembership:
         """Give ``user`` ``role`` on this team, unless they hold it already."""

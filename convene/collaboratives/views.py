@@ -93,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def create_collaborative(request: HttpRequest) -> HttpResponse:
     if not request.user.may_create_collaboratives:
         raise PermissionDenied
-    form = NewCollaborativeForm(request.POST or None)
+    form = NewCollaborativeForm(request.POST or None, host=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.instance.created_by = request.user
@@ -217,7 +217,8 @@ def charter(request: HttpRequest, collaborative_id: int) -> HttpResponse:
             "collaborative": collaborative,
             "access": access,
             "decisions": decisions,
-            "decision_form": DecisionForm(),
+            # Dated by the collaborative's calendar unless the host types another day.
+            "decision_form": DecisionForm(initial={"decided_on": collaborative.today()}),
         },
     )
 

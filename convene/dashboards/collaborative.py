@@ -8,7 +8,6 @@ from itertools import combinations, pairwise
 from statistics import median
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from convene.charts.specs import chart_date, funnel_chart, ranked_chart, reporting_chart
@@ -576,7 +575,7 @@ def reporting_table(
     recent = periods[-last:]
     late_reports = _submitted(recent, teams)
     owing = owing_teams(teams, recent)
-    today = timezone.localdate()
+    today = access.collaborative.today()
     looks = reporting_states()
     rows = []
     for period in reversed(recent):
@@ -653,7 +652,7 @@ def reporting_trend(
     reports = _submitted(periods, teams)
     owing = owing_teams(teams, periods)
     schedule = _schedule(access.collaborative)
-    today = timezone.localdate()
+    today = access.collaborative.today()
     rates = []
     for period in periods:
         owed = [team.pk for team in teams if owing[period.pk][team.pk] == OWED]

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
@@ -40,7 +39,7 @@ def _dashboard_key(name: str, access: Access, *parts: Any) -> str | None:
         name,
         collaborative.pk,
         get_language(),
-        timezone.localdate(),
+        collaborative.today(),
         collaborative.sharing,
         collaborative.chart_rules,
         access.can("view_reporting_status"),
@@ -58,7 +57,7 @@ def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> Http
         metrics = list(
             collaborative.metrics.filter(team__isnull=True).select_related("stratification")
         )
-        periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
+        periods = list(collaborative.periods.filter(starts_on__lte=collaborative.today()))
         teams = labelled_teams(access)
         with_reporting = access.can("view_reporting_status")
         return {
@@ -94,7 +93,7 @@ def dashboard_team_charts(
     metric = metric_in(collaborative, metric_id)
 
     def charts() -> dict[str, Any]:
-        periods = list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
+        periods = list(collaborative.periods.filter(starts_on__lte=collaborative.today()))
         return {
             "collaborative": collaborative,
             "metric": metric,
@@ -126,7 +125,9 @@ def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) ->
             "progress": team_progress(team, reportable_periods(team)),
         }
 
-    key = page_key("team", team.collaborative_id, team.pk, get_language(), timezone.localdate())
+    key = page_key(
+        "team", team.collaborative_id, team.pk, get_language(), team.collaborative.today()
+    )
     body = cached_body(request, key, "dashboards/_team_dashboard_body.html", context)
     return render(
         request,

@@ -72,7 +72,7 @@ def load_values(collaborative: Collaborative, waiting: frozenset[str] = frozense
 
     Teams named in ``waiting`` have only just joined: their trial run awaits review.
     """
-    today = timezone.localdate()
+    today = collaborative.today()
     periods = [p for p in collaborative.periods.order_by("starts_on") if p.due_on < today]
     metrics = list(collaborative.metrics.filter(team__isnull=True).select_related("stratification"))
     values: list[Value] = []

@@ -223,6 +223,7 @@ COLLABORATIVES: list[dict[str, Any]] = [
             "end_on": date(2026, 12, 18),
             "status": "active",
             "sharing": "anonymised",
+            "time_zone": "America/Chicago",
             "aim_statement": (
                 "By December 2026, 70% of adult patients with diagnosed hypertension at the "
                 "eight participating clinics will have their most recent blood pressure below "
@@ -382,6 +383,7 @@ COLLABORATIVES: list[dict[str, Any]] = [
             "status": "active",
             "sharing": "named",
             "chart_rules": "ihi",
+            "time_zone": "America/Chicago",
             "aim_statement": (
                 "By February 2027, participating agencies will cut the median time from "
                 "referral to move-in from 94 days to 45 days, with at least 80% of households "

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import F, Q
-from django.utils import timezone
 
 from convene.collaboratives.models import Team
 
@@ -38,7 +37,7 @@ def strata_of(metrics: list[Metric]) -> dict[int, list[Stratum]]:
 
 def reportable_periods(team: Team) -> list[ReportingPeriod]:
     """Periods that have begun: teams report on the past, not the future."""
-    today = timezone.localdate()
+    today = team.collaborative.today()
     return list(
         ReportingPeriod.objects.filter(collaborative_id=team.collaborative_id, starts_on__lte=today)
     )

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -328,7 +327,7 @@ def _chart_url(collaborative: Collaborative, team: Team | None, metric: Metric) 
 def _chart_periods(collaborative: Collaborative, team: Team | None) -> list[ReportingPeriod]:
     if team is not None:
         return reportable_periods(team)
-    return list(collaborative.periods.filter(starts_on__lte=timezone.localdate()))
+    return list(collaborative.periods.filter(starts_on__lte=collaborative.today()))
 
 
 def _stale_phases() -> str:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
-from django.utils import timezone
 
 from convene.collaboratives.models import Team
 from convene.measures.entry import ratio
@@ -48,6 +47,7 @@ class Row:
 
     late_after: Any = None  # the last day a report counts as on time
     owed: str | None = OWED  # ``measures.owed.owes``: owed, history asked, or neither
+    today: Any = None  # the collaborative's date
 
     @property
     def is_history(self) -> bool:
@@ -63,7 +63,7 @@ class Row:
             not self.is_locked
             and self.owed == OWED
             and self.late_after is not None
-            and timezone.localdate() > self.late_after
+            and self.today > self.late_after
         )
 
 
@@ -82,6 +82,7 @@ def team_grid(team: Team) -> tuple[list[Metric], list[Row]]:
     }
     reports = {r.period_id: r for r in Report.objects.filter(team=team)}
     schedule = ReportingSchedule.objects.filter(collaborative_id=team.collaborative_id).first()
+    today = team.collaborative.today()
     rows = []
     for period in periods:
         report = reports.get(period.pk)
@@ -100,7 +101,7 @@ def team_grid(team: Team) -> tuple[list[Metric], list[Row]]:
                 )
             )
         late_after = period.late_after(schedule) if schedule else None
-        rows.append(Row(period, report, cells, late_after, owes(team, period)))
+        rows.append(Row(period, report, cells, late_after, owes(team, period), today))
     return metrics, rows
 
 

@@ -202,9 +202,11 @@ class Report(AuditedModel):
         self.status = self.Status.SUBMITTED
         self.submitted_at = now
         self.submitted_by = by
-        # History asked of a team that joined later is never late, whenever it comes.
+        # Late by the collaborative's calendar, wherever the person submitting is; history
+        # asked of a team that joined later is never late, whenever it comes.
         owed = owes(self.team, self.period) == OWED
-        self.is_late = owed and late_after is not None and timezone.localdate(now) > late_after
+        on = self.team.collaborative.local(now).date()
+        self.is_late = owed and late_after is not None and on > late_after
         self._save_fields(["status", "submitted_at", "submitted_by", "is_late"])
 
     def reopen(self, by: Any) -> None:

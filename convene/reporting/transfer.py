@@ -388,9 +388,19 @@ EXPORT_COLUMNS = [
     "organisation",
     *COLUMNS,  # as teams upload them
     "entered_by",
-    "entered_at",
+    "entered_at",  # on the collaborative's clock, the zone named in the header
     "team_own",  # "yes" for a metric of the team's own, not one of the shared metrics
 ]
+
+
+def in_zone(columns: list[str], collaborative: Any) -> list[str]:
+    """The header of an export: its times are written on the collaborative's clock (with
+    their offset), and the columns holding them say so, "entered_at (America/Chicago)"."""
+    return [f"{c} ({collaborative.time_zone})" if c.endswith("_at") else c for c in columns]
+
+
+def _stamp(collaborative: Any, moment: datetime) -> str:
+    return collaborative.local(moment).isoformat(timespec="seconds")
 
 
 def export_rows(collaborative: Any) -> Iterator[list[Any]]:
@@ -412,7 +422,7 @@ def export_rows(collaborative: Any) -> Iterator[list[Any]]:
             "yes" if value.is_excluded else "",
             safe_cell(value.exclusion_reason),
             value.updated_by.email if value.updated_by else "",
-            value.updated_at.isoformat(timespec="seconds"),
+            _stamp(collaborative, value.updated_at),
             "yes" if value.metric.team_id else "",
         ]
 
@@ -446,14 +456,14 @@ def progress_rows(collaborative: Any) -> Iterator[list[Any]]:
             ProgressScore.name_of(score.score),
             safe_cell(score.note),
             safe_cell(score.scored_by.email) if score.scored_by else "",
-            score.scored_at.isoformat(timespec="seconds"),
+            _stamp(collaborative, score.scored_at),
         ]
 
 
 def export_csv(collaborative: Any) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(in_zone(EXPORT_COLUMNS, collaborative))
     writer.writerows(map(_writable, export_rows(collaborative)))
     return out.getvalue()
 
@@ -463,11 +473,11 @@ def export_xlsx(collaborative: Any) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Figures")
-    sheet.append(EXPORT_COLUMNS)
+    sheet.append(in_zone(EXPORT_COLUMNS, collaborative))
     for row in export_rows(collaborative):
         sheet.append(_writable(row))
     progress = book.create_sheet("Progress scores")
-    progress.append(PROGRESS_COLUMNS)
+    progress.append(in_zone(PROGRESS_COLUMNS, collaborative))
     for row in progress_rows(collaborative):
         progress.append(_writable(row))
     out = io.BytesIO()

@@ -103,6 +103,7 @@ def test_creating_a_collaborative_makes_the_creator_host_admin(client, world):
             "end_on": "2027-12-31",
             "status": "planning",
             "sharing": "named",
+            "time_zone": "UTC",
             "aim_statement": "",
         },
     )

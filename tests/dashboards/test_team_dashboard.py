@@ -204,6 +204,7 @@ def test_the_host_chooses_the_rules_in_the_settings(client, world):
             "end_on": "2026-12-31",
             "status": "active",
             "sharing": "anonymised",
+            "time_zone": "UTC",
             "chart_rules": "nhs",
         },
     )

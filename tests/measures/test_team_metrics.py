@@ -93,6 +93,7 @@ def test_the_host_allows_team_metrics_in_the_settings(client, world):
             "end_on": "2026-12-31",
             "status": "active",
             "sharing": "anonymised",
+            "time_zone": "UTC",
             "chart_rules": "anhoej",
             "can_teams_add_metrics": "on",
         },

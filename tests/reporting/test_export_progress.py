@@ -65,7 +65,7 @@ def test_the_xlsx_export_lists_team_and_coach_scores(client, world, periods):
     rows = list(book["Progress scores"].iter_rows(values_only=True))
     scored_at = "2026-04-20T12:00:00+00:00"
     assert rows == [
-        ("team", "period", "rater", "score", "step_name", "note", "scored_by", "scored_at"),
+        ("team", "period", "rater", "score", "step_name", "note", "scored_by", "scored_at (UTC)"),
         (
             "Eastside clinic",
             "2026-02",
