@@ -19,7 +19,10 @@ FOCUS_STOP = """() => {
   if (!el || el === document.body) return null;
   const style = getComputedStyle(el);
   const rect = el.getBoundingClientRect();
-  const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const channel = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
   const contrast = (color) => {
     const m = color.match(/rgba?\\(([\\d.]+), ([\\d.]+), ([\\d.]+)(?:, ([\\d.]+))?\\)/);
     if (!m) return 0;
