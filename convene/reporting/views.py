@@ -323,6 +323,15 @@ def export_figures(request: HttpRequest, collaborative_id: int, fmt: str) -> Htt
     return response
 
 
+def waiting(collaborative: Any, reports: list[Report]) -> list[Report]:
+    """Mark each submitted report with the days it has waited, on the collaborative's clock."""
+    today = collaborative.today()
+    for report in reports:
+        assert report.submitted_at is not None  # submitted
+        report.days_waiting = (today - collaborative.local(report.submitted_at).date()).days
+    return reports
+
+
 @login_required
 def feedback_queue(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     """Submitted reports that still await feedback: a coach sees those of their teams."""
@@ -335,7 +344,7 @@ def feedback_queue(request: HttpRequest, collaborative_id: int) -> HttpResponse:
         )
         .filter(~Exists(Feedback.objects.filter(report=OuterRef("pk"))))
         .select_related("team", "period", "submitted_by")
-        .order_by("-submitted_at")
+        .order_by("submitted_at", "pk")  # the longest waiting first
     )
     if not access.can("give_feedback") and not access.sees_all_teams:
         reports = reports.filter(team_id__in=access.coached_team_ids)
@@ -345,7 +354,7 @@ def feedback_queue(request: HttpRequest, collaborative_id: int) -> HttpResponse:
         {
             "collaborative": collaborative,
             "access": access,
-            "reports": reports[:200],
+            "reports": waiting(collaborative, list(reports[:200])),
             "trials_waiting": waiting_count(collaborative, access),
         },
     )
