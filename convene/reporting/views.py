@@ -185,13 +185,16 @@ def render_period(
             team,
             period,
             may_rate={
-                ProgressScore.Rater.TEAM: can_enter,
+                # Unsubmitted, the team's score is part of the report's form; submitted, the
+                # team may still add or change it on its own.
+                ProgressScore.Rater.TEAM: report.is_locked and access.can("enter_team_data", team),
                 ProgressScore.Rater.COACH: access.can("give_feedback", team),
             },
             bound=progress_form,
         ),
         "rows": entry.lines.rows,
         "form": entry.narrative,
+        "score_form": entry.score,
     }
     return render(request, "reporting/period_report.html", context, status=status)
 

@@ -385,6 +385,13 @@ CASES += [
         lambda w: {"team-score": "2.0"},
         TEAM_A_WRITERS,
     ),
+    (  # a submitted month: the team may still add or change its own score
+        "reporting:progress-score",
+        "post",
+        lambda w: {**_submitted(w), "rater": "team"},
+        lambda w: {"team-score": "2.0"},
+        TEAM_A_WRITERS,
+    ),
     (
         "reporting:progress-score",
         "post",
