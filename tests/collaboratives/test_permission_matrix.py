@@ -376,6 +376,7 @@ CASES += [
     ("reporting:reopen-report", "post", _submitted, None, HOST_ONLY),
     ("reporting:value-history", "get", _value, None, TEAM_A_READERS),
     ("dashboards:team-dashboard", "get", _t, None, TEAM_A_READERS),
+    ("dashboards:period-figures", "get", _report, None, TEAM_A_READERS),
     ("dashboards:dashboard", "get", _c, None, EVERYONE_IN),
     ("dashboards:dashboard-teams", "get", _metric, None, EVERYONE_IN),
     (
