@@ -51,7 +51,7 @@ def test_the_report_page_loads_the_values_changes_and_charts(client, world, bp):
     figures_url = reverse(
         "dashboards:period-figures", args=[world.collaborative.pk, world.team_a.pk, march.pk]
     )
-    assert f'hx-get="{figures_url}"' in page and "js/charts.js" in page
+    assert f'data-hx-get="{figures_url}"' in page and "js/charts.js" in page
 
 
 def test_a_coach_reads_the_value_the_change_and_the_teams_chart_up_to_the_period(client, world, bp):
