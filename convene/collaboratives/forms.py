@@ -197,12 +197,22 @@ class EmailField(forms.EmailField):
 
 class CollaborativeInviteForm(Styled, forms.Form):
     email = EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=CollaborativeRole.choices)
+    # No role is chosen for the person: the first choice is empty, and required.
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("Choose a role")), *CollaborativeRole.choices],
+        error_messages={"required": _("Choose the role this person will have.")},
+    )
     message = forms.CharField(
         label=_("Personal message (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
+    )
+    confirm_host_admin = forms.BooleanField(
+        label=_("I understand a host admin can change everything"),
+        help_text=_("Only when inviting a host admin."),
+        required=False,
     )
 
     def __init__(self, *args: Any, collaborative: Collaborative, **kwargs: Any) -> None:
@@ -212,6 +222,14 @@ class CollaborativeInviteForm(Styled, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         email, role = data.get("email"), data.get("role")
+        if role == CollaborativeRole.HOST_ADMIN and not data.get("confirm_host_admin"):
+            self.add_error(
+                "confirm_host_admin",
+                _(
+                    "A host admin can change every setting, person and figure: confirm that "
+                    "this is the role you mean to give."
+                ),
+            )
         if email and role:
             if (
                 self.collaborative.memberships.current()

@@ -21,6 +21,11 @@ urlpatterns = [
         name="team-dashboard",
     ),
     path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/reports/<int:period_id>/figures/",
+        views.period_figures_view,
+        name="period-figures",
+    ),
+    path(
         "c/<int:collaborative_id>/teams/<int:team_id>/charts/<int:metric_id>.<str:fmt>",
         views.team_chart_file,
         name="team-chart-file",

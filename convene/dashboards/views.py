@@ -17,11 +17,13 @@ from convene.collaboratives.access import Access, collaborative_for, team_for
 from convene.collaboratives.overview import labelled_teams
 from convene.measures.access import metric_in
 from convene.measures.owed import reportable_periods
+from convene.reporting.access import report_in
 from convene.reporting.progress import collaborative_progress, team_progress
 from convene.reporting.transfer import safe_cell
 
 from .cache import cached_body, page_key
 from .collaborative import metric_sections, reporting_table, reporting_trend, team_charts
+from .period import period_figures
 from .team import MetricChart, chart_for, team_series
 from .team import team_charts as charts_of_team
 
@@ -139,6 +141,25 @@ def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) ->
             "body": body,
         },
     )
+
+
+@login_required
+def period_figures_view(
+    request: HttpRequest, collaborative_id: int, team_id: int, period_id: int
+) -> HttpResponse:
+    """A period's values, changes and charts: loaded into the period's report page, or a page."""
+    team, access = team_for(request, collaborative_id, team_id, "view_team_data")
+    period = report_in(team, period_id).period
+    context = {
+        "collaborative": team.collaborative,
+        "team": team,
+        "access": access,
+        "period": period,
+        "figures": period_figures(team, period),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "dashboards/_period_figures.html", context)
+    return render(request, "dashboards/period_figures.html", context)
 
 
 CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv"}

@@ -21,9 +21,11 @@ from convene.measures.models import Metric, ReportingSchedule, Stratum
 from convene.measures.owed import metrics_for, strata_of
 from convene.measures.templatetags.measures_tags import plain
 
+from .access import progress_score_in
 from .entry import save_entry
 from .grid import history_of
-from .models import Report, ReportRevision, Value
+from .models import ProgressScore, Report, ReportRevision, Value
+from .progress import ProgressForm
 
 NOTE_LENGTH = 300  # notes, exclusion reasons and change reasons are cut here, as the inputs are
 
@@ -286,6 +288,8 @@ class SaveChoicesForm(forms.Form):
 
 
 NARRATIVE = "narrative"  # in ``PeriodEntry.stale``: the narrative was saved meanwhile
+SCORE = "score"  # in ``PeriodEntry.stale``: the team's progress score was saved meanwhile
+TEAM = ProgressScore.Rater.TEAM
 
 
 class PeriodEntry:
@@ -304,10 +308,16 @@ class PeriodEntry:
             confirmed=confirmed,
         )
         self.narrative = NarrativeForm(data, instance=report, prefix="report")
-        self.stale: set[str] = set()  # keys of the lines, and NARRATIVE, saved meanwhile
+        # The team's own progress score goes with the report: chosen or not, never lost.
+        self.score = ProgressForm(
+            data, instance=progress_score_in(report, TEAM), prefix=TEAM, optional=True
+        )
+        self.stale: set[str] = set()  # keys of the lines, NARRATIVE and SCORE, saved meanwhile
 
     def is_valid(self) -> bool:
-        return all([self.lines.is_valid(), self.narrative.is_valid(), self.choices.is_valid()])
+        # Every part is checked, so each shows its errors at once.
+        valid = [part.is_valid() for part in (self.lines, self.narrative, self.choices, self.score)]
+        return all(valid)
 
     @property
     def needs_confirmation(self) -> bool:
@@ -328,6 +338,8 @@ class PeriodEntry:
                     self.stale.add(form.line.key)
             if not self._save_narrative(by):
                 self.stale.add(NARRATIVE)
+            if not self.score.save_unless_changed(by):
+                self.stale.add(SCORE)
             if self.stale:
                 transaction.set_rollback(True)
                 return False
@@ -386,6 +398,8 @@ class PeriodEntry:
                         data[form.add_prefix(name)] = "on" if initial is True else str(initial)
             data[form.add_prefix("version")] = str(version_of(form.line.value))
         data["report-version"] = str(version_of(report))
+        score = progress_score_in(report, TEAM)
+        data[f"{TEAM}-version"] = str(version_of(score))
         saved = {name: getattr(report, name) for name in Report.NARRATIVE}
         entry = PeriodEntry(data, report=report)  # the form writes what was typed on report
         entry.is_valid()
@@ -398,6 +412,16 @@ class PeriodEntry:
             for name, text in saved.items():
                 if text != narrative.cleaned_data.get(name, text):
                     narrative.add_error(name, _("Saved meanwhile: %(text)s") % {"text": text})
+        if SCORE in self.stale:
+            entry.score.add_error(
+                None,
+                _("%(person)s saved the team's score meanwhile: %(score)s · %(name)s.")
+                % {
+                    "person": score.scored_by or _("Someone else"),
+                    "score": score.score,
+                    "name": score.name,
+                },
+            )
         return entry
 
 

@@ -271,7 +271,8 @@ class ProgressScore(AuditedModel):
     """A month's rating on IHI's collaborative assessment scale, by the team or by its coach.
 
     The team rates itself with its monthly report; the coach (or faculty, or a host) gives
-    a rating of their own. Changes are kept in the audit log, with the score before and after.
+    a rating of their own. Every change keeps the score it replaced as a revision (and in the
+    audit log, with the score before and after).
     """
 
     class Rater(models.TextChoices):
@@ -370,3 +371,34 @@ class ProgressScore(AuditedModel):
     def name_of(cls, score: Any) -> str:
         wanted = f"{float(score):.1f}"
         return next((str(name) for value, name, _what in cls.SCALE if value == wanted), "")
+
+
+class ProgressScoreRevision(models.Model):
+    """A progress score as it was before a change: the score, its note, who gave it and when,
+    and who replaced it."""
+
+    progress_score = models.ForeignKey(
+        ProgressScore, on_delete=models.CASCADE, related_name="revisions"
+    )
+    score = models.DecimalField(max_digits=2, decimal_places=1)
+    note = models.TextField(blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    scored_at = models.DateTimeField()
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+        verbose_name = _("progress score revision")
+        verbose_name_plural = _("progress score revisions")
+
+    def __str__(self) -> str:
+        return f"{self.progress_score} (before {self.replaced_at:%Y-%m-%d})"
+
+    @property
+    def name(self) -> str:
+        return ProgressScore.name_of(self.score)

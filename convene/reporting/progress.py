@@ -19,10 +19,15 @@ from convene.lib.forms import Styled
 from convene.lib.versioning import VersionField, save_if_unchanged, version_of
 from convene.measures.models import ReportingPeriod
 
-from .models import ProgressScore
+from .models import ProgressScore, ProgressScoreRevision
+
+SCORED = ["score", "note"]
 
 
 class ProgressForm(Styled, forms.ModelForm):
+    """A rater's score of a period. ``optional`` (the team's own, sent with its report): the
+    score may be left unchosen, but not while a note is written."""
+
     version = VersionField()  # NEW while the rater has no score for the period
 
     class Meta:
@@ -30,7 +35,7 @@ class ProgressForm(Styled, forms.ModelForm):
         fields = ["score", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, optional: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The scale reads best as a list: each step with its name and what it means.
         self.fields["score"].widget = forms.RadioSelect(attrs={"class": "form-check-input"})
@@ -42,15 +47,44 @@ class ProgressForm(Styled, forms.ModelForm):
         ]
         self.fields["note"].help_text = _("Optional: what the score rests on.")
         self.fields["version"].initial = version_of(self.instance)
+        self.fields["score"].required = not optional
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("score") in (None, "") and data.get("note") and "score" not in self.errors:
+            self.add_error("score", _("Choose a score for your note, or clear the note."))
+        return data
+
+    @property
+    def changes_score(self) -> bool:
+        """Whether saving would change what is stored: a score chosen, or a stored one changed."""
+        if self.cleaned_data.get("score") in (None, ""):
+            return False
+        return not self.instance.pk or any(name in self.changed_data for name in SCORED)
 
     def save_unless_changed(self, by: Any) -> bool:
-        """Store the score as ``by``'s, unless someone saved one in between (then False)."""
+        """Store the score as ``by``'s, unless someone saved one in between (then False). A
+        stored score that changes is kept as a revision."""
+        if not self.changes_score:
+            return True  # nothing chosen, or as stored
         score = self.instance
-        score.scored_by = by
-        score.scored_at = timezone.now()
         if score.pk:
             expected = self.cleaned_data["version"]
-            return save_if_unchanged(score, expected, ["score", "note", "scored_by", "scored_at"])
+            with transaction.atomic():
+                old = ProgressScore.objects.select_for_update().get(pk=score.pk)
+                if old.version != expected:
+                    return False
+                ProgressScoreRevision.objects.create(
+                    progress_score=old,
+                    score=old.score,
+                    note=old.note,
+                    scored_by_id=old.scored_by_id,
+                    scored_at=old.scored_at,
+                    replaced_by=by,
+                )
+                score.scored_by, score.scored_at = by, timezone.now()
+                return save_if_unchanged(score, expected, [*SCORED, "scored_by", "scored_at"])
+        score.scored_by, score.scored_at = by, timezone.now()
         try:
             with transaction.atomic():
                 score.save()
@@ -174,7 +208,9 @@ def progress_forms(
 ) -> list[Rating]:
     scores = {
         s.rater: s
-        for s in ProgressScore.objects.filter(team=team, period=period).select_related("scored_by")
+        for s in ProgressScore.objects.filter(team=team, period=period)
+        .select_related("scored_by")
+        .prefetch_related("revisions__scored_by", "revisions__replaced_by")
     }
     headings = {
         ProgressScore.Rater.TEAM: gettext("The team's own score"),

@@ -1,10 +1,10 @@
-"""Saving a progress score: the team's own with its report, the coach's beside it."""
+"""Saving a progress score on its own: the coach's, and the team's once its report is
+submitted (before that it is sent with the report, see ``forms.PeriodEntry``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,8 +36,6 @@ def save_progress_score(
     action = "enter_team_data" if rater == ProgressScore.Rater.TEAM else "give_feedback"
     team, access = team_for(request, collaborative_id, team_id, action)
     report = report_in(team, period_id)
-    if rater == ProgressScore.Rater.TEAM and report.is_locked:
-        raise PermissionDenied  # submitted with the report; a host admin can reopen it
     form = ProgressForm(request.POST, instance=progress_score_in(report, rater), prefix=rater)
     if form.is_valid():
         if form.save_unless_changed(request.user):

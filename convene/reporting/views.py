@@ -185,13 +185,16 @@ def render_period(
             team,
             period,
             may_rate={
-                ProgressScore.Rater.TEAM: can_enter,
+                # Unsubmitted, the team's score is part of the report's form; submitted, the
+                # team may still add or change it on its own.
+                ProgressScore.Rater.TEAM: report.is_locked and access.can("enter_team_data", team),
                 ProgressScore.Rater.COACH: access.can("give_feedback", team),
             },
             bound=progress_form,
         ),
         "rows": entry.lines.rows,
         "form": entry.narrative,
+        "score_form": entry.score,
     }
     return render(request, "reporting/period_report.html", context, status=status)
 
@@ -323,6 +326,15 @@ def export_figures(request: HttpRequest, collaborative_id: int, fmt: str) -> Htt
     return response
 
 
+def waiting(collaborative: Any, reports: list[Report]) -> list[Report]:
+    """Mark each submitted report with the days it has waited, on the collaborative's clock."""
+    today = collaborative.today()
+    for report in reports:
+        assert report.submitted_at is not None  # submitted
+        report.days_waiting = (today - collaborative.local(report.submitted_at).date()).days
+    return reports
+
+
 @login_required
 def feedback_queue(request: HttpRequest, collaborative_id: int) -> HttpResponse:
     """Submitted reports that still await feedback: a coach sees those of their teams."""
@@ -335,7 +347,7 @@ def feedback_queue(request: HttpRequest, collaborative_id: int) -> HttpResponse:
         )
         .filter(~Exists(Feedback.objects.filter(report=OuterRef("pk"))))
         .select_related("team", "period", "submitted_by")
-        .order_by("-submitted_at")
+        .order_by("submitted_at", "pk")  # the longest waiting first
     )
     if not access.can("give_feedback") and not access.sees_all_teams:
         reports = reports.filter(team_id__in=access.coached_team_ids)
@@ -345,7 +357,7 @@ def feedback_queue(request: HttpRequest, collaborative_id: int) -> HttpResponse:
         {
             "collaborative": collaborative,
             "access": access,
-            "reports": reports[:200],
+            "reports": waiting(collaborative, list(reports[:200])),
             "trials_waiting": waiting_count(collaborative, access),
         },
     )

@@ -52,6 +52,10 @@ def test_coach_gives_feedback_the_team_reads(
     expect(page.get_by_role("heading", name="Report for January 2026")).to_be_visible()
     expect(page.get_by_text("Repeat high readings after 5 minutes")).to_be_visible()
     expect(page.get_by_text("No feedback yet.")).to_be_visible()
+    # The value, not only 40 of 64, and the team's chart, drawn under the page's policy.
+    values = page.locator("#period-figures")
+    expect(values.locator(".period-value")).to_have_text("62.5%")
+    expect(values.locator(".chart svg")).to_be_visible()
     check_page(page, "period-report-coach")
     page.get_by_label("Your feedback to the team").fill(FEEDBACK)
     page.get_by_role("button", name="Send feedback").click()

@@ -19,11 +19,15 @@ def test_team_and_coach_rate_progress_and_see_it_charted(
 
     page = data_lead_page
     page.goto(report_url)
-    own = page.get_by_role("group", name="Progress score").first
+    # The team's score is part of the report's form: chosen, then the report submitted.
+    own = page.locator("#team-score").get_by_role("group", name="Progress score")
     own.get_by_label("2.0 · Activity, but no changes", exact=False).check()
-    page.get_by_label("Why this score").first.fill("Team formed; first tests planned.")
-    page.get_by_role("button", name="Save the score").first.click()
-    expect(page.get_by_text("Progress score saved.")).to_be_visible()
+    page.locator("#team-score").get_by_label("Why this score").fill(
+        "Team formed; first tests planned."
+    )
+    check_page(page, "period-report-draft-with-score")
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.get_by_role("status").first).to_contain_text("Report submitted")
     expect(
         page.locator("#progress p", has_text="Team formed; first tests planned.")
     ).to_be_visible()

@@ -239,3 +239,29 @@ def test_signing_up_twice_at_once_makes_one_account_and_a_friendly_answer(client
     assert "Sign in" in late.content.decode()
     olivia = User.objects.get(email="olivia@example.test")
     assert world.collaborative.memberships.filter(user=olivia).count() == 1
+
+
+def test_the_invitation_form_starts_with_no_role_and_refuses_to_guess_one(client, world):
+    client.force_login(world.host)
+    page = client.get(reverse("collaboratives:people", args=[world.collaborative.pk]))
+    body = page.content.decode()
+    assert '<option value="" selected>Choose a role</option>' in body
+    assert '<option value="host_admin" selected' not in body
+    url = reverse("collaboratives:invite", args=[world.collaborative.pk])
+    response = client.post(url, {"email": "olivia@example.test", "role": ""})
+    assert response.status_code == 400
+    assert "Choose the role this person will have." in response.content.decode()
+    assert not Invitation.objects.exists() and not mail.outbox
+
+
+def test_granting_host_admin_asks_for_confirmation_first(client, world):
+    client.force_login(world.host)
+    url = reverse("collaboratives:invite", args=[world.collaborative.pk])
+    sent = {"email": "olivia@example.test", "role": CollaborativeRole.HOST_ADMIN}
+    response = client.post(url, sent)
+    assert response.status_code == 400
+    assert "confirm that this is the role you mean to give" in response.content.decode()
+    assert not Invitation.objects.exists() and not mail.outbox
+    assert client.post(url, {**sent, "confirm_host_admin": "on"}).status_code == 302
+    assert Invitation.objects.get().role == CollaborativeRole.HOST_ADMIN
+    assert len(mail.outbox) == 1

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from convene.measures.models import ReportingSchedule
@@ -75,3 +76,20 @@ def test_drafts_take_no_feedback(client, world, reports):
         "reporting:add-feedback", args=[world.collaborative.pk, world.team_a.pk, a.period_id]
     )
     assert client.post(url, {"text": "Hello"}).status_code == 404
+
+
+def test_the_queue_puts_the_longest_waiting_first_with_its_days_on_the_collaboratives_clock(
+    client, world, reports
+):
+    """Oldest first, so a waiting report does not sink; days counted where the collaborative
+    keeps its dates: at 12:00 UTC Auckland is on the next day, one after 09:00 UTC's report."""
+    a, b = reports
+    world.collaborative.time_zone = "Pacific/Auckland"
+    world.collaborative.save()
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    Report.objects.filter(pk=a.pk).update(submitted_at=now - timedelta(hours=3))
+    Report.objects.filter(pk=b.pk).update(submitted_at=now - timedelta(days=9))
+    with time_machine.travel(now, tick=False):
+        body = _queue(client, world.faculty, world).content.decode()
+    assert body.index("Valley clinic") < body.index("Eastside clinic")
+    assert "waiting 9 days" in body and "waiting 1 day<" in body

@@ -81,16 +81,100 @@ def test_each_rater_may_give_only_their_own_score(client, world, periods):
     assert client.post(other, {"judge-score": "1.0"}).status_code == 404
 
 
-def test_the_team_score_locks_with_the_report_but_the_coach_can_still_rate(client, world, periods):
+def _period_url(world, team, period):
+    return reverse("reporting:period-report", args=[world.collaborative.pk, team.pk, period.pk])
+
+
+def test_a_score_chosen_before_submitting_is_submitted_with_the_report(client, world, periods):
+    """The score is part of the report's form: choosing one, then pressing "Submit the report",
+    keeps it."""
+    march = periods[2]
+    client.force_login(world.data_lead)
+    page = _period_page(client, world, world.team_a, march)
+    form = page[page.index('<form method="post" novalidate>') :]
+    form = form[: form.index("</form>")]
+    assert 'name="team-score"' in form and "Submit the report" in form  # one form
+    response = client.post(
+        _period_url(world, world.team_a, march),
+        {"team-score": "3.0", "team-note": "Cuff audit under way.", "action": "submit"},
+    )
+    assert response.status_code == 302
+    assert Report.objects.get().is_locked
+    score = ProgressScore.objects.get(rater="team")
+    assert (score.score, score.note, score.scored_by) == (
+        Decimal("3.0"),
+        "Cuff audit under way.",
+        world.data_lead,
+    )
+    assert "Modest improvement" in _period_page(client, world, world.team_a, march)
+
+
+def test_a_half_typed_score_refuses_the_submission_and_keeps_what_was_typed(client, world, periods):
+    march = periods[2]
+    client.force_login(world.data_lead)
+    response = client.post(
+        _period_url(world, world.team_a, march),
+        {"team-note": "Half typed", "action": "submit", "report-challenges": "Staffing"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Choose a score for your note, or clear the note." in body
+    assert "Half typed" in body and "Staffing" in body
+    assert not Report.objects.exists() and not ProgressScore.objects.exists()
+
+
+def test_a_draft_without_a_score_stores_none(client, world, periods):
+    client.force_login(world.data_lead)
+    url = _period_url(world, world.team_a, periods[2])
+    assert client.post(url, {"action": "draft"}).status_code == 302
+    assert Report.objects.exists() and not ProgressScore.objects.exists()
+
+
+def test_a_stale_score_refuses_the_whole_report(client, world, periods):
+    march = periods[2]
+    client.force_login(world.leader)
+    client.post(_score_url(world, world.team_a, march, "team"), {"team-score": "2.0"})
+    client.force_login(world.data_lead)
+    response = client.post(
+        _period_url(world, world.team_a, march),
+        {"team-score": "3.5", "team-version": "0", "action": "submit"},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "saved the team&#x27;s score meanwhile: 2.0" in body
+    assert not Report.objects.filter(status="submitted").exists()
+    assert ProgressScore.objects.get().score == Decimal("2.0")
+    version = re.search(r'name="team-version" value="(\d+)"', body).group(1)
+    again = {"team-score": "3.5", "team-version": version, "action": "submit"}
+    assert client.post(_period_url(world, world.team_a, march), again).status_code == 302
+    assert ProgressScore.objects.get().score == Decimal("3.5")
+
+
+def test_a_team_scores_a_submitted_month_and_every_change_keeps_a_revision(client, world, periods):
     march = periods[2]
     Report.objects.create(team=world.team_a, period=march).submit(world.data_lead, None)
     client.force_login(world.data_lead)
+    page = _period_page(client, world, world.team_a, march)
+    assert 'name="team-score"' in page and "Save the score" in page
     url = _score_url(world, world.team_a, march, "team")
-    assert client.post(url, {"team-score": "3.0"}).status_code == 403
-    assert 'name="team-score"' not in _period_page(client, world, world.team_a, march)
+    assert client.post(url, {"team-score": "2.5", "team-note": "First"}).status_code == 302
+    client.force_login(world.leader)
+    client.post(url, {"team-score": "3.0", "team-version": "1"})
+    score = ProgressScore.objects.get(rater="team")
+    assert (score.score, score.scored_by, score.version) == (Decimal("3.0"), world.leader, 2)
+    [old] = score.revisions.all()
+    assert (old.score, old.note, old.scored_by, old.replaced_by) == (
+        Decimal("2.5"),
+        "First",
+        world.data_lead,
+        world.leader,
+    )
+    page = _period_page(client, world, world.team_a, march)
+    assert "Earlier scores" in page and "Changes tested, no improvement yet" in page
+    # The coach still rates a submitted month beside it.
     client.force_login(world.coach)
-    url = _score_url(world, world.team_a, march, "coach")
-    assert client.post(url, {"coach-score": "3.0"}).status_code == 302
+    coach_url = _score_url(world, world.team_a, march, "coach")
+    assert client.post(coach_url, {"coach-score": "3.0"}).status_code == 302
 
 
 def test_a_score_must_be_chosen_and_the_note_is_kept(client, world, periods):
