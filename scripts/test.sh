@@ -24,6 +24,22 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The Nu Html Checker (npm's vnu-jar, run with Java) checks every page of the demo
+# (tests/pages/test_html_checker.py); installed once into .cache/, which git ignores.
+VNU_VERSION=26.9.27
+export VNU_JAR="$PWD/.cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+if [ ! -f "$VNU_JAR" ]; then
+  echo "== installing the Nu Html Checker (vnu-jar $VNU_VERSION)"
+  mkdir -p .cache/vnu
+  (cd .cache/vnu && npm install --no-save --no-audit --no-fund --ignore-scripts \
+    "vnu-jar@$VNU_VERSION" >/dev/null)
+fi
+if ! command -v java >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "== installing Java for the Nu Html Checker"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+fi
+export VNU_REQUIRED=1
+
 run_suite() {
   local label=$1
   echo "== tests on $label"

@@ -130,3 +130,12 @@ def _fresh_cache() -> None:
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture
+def threads_db(transactional_db: Any, tmp_path: Any) -> Any:
+    """The test database where threads, each with a connection of its own, can all write: gives
+    what each thread calls first (see tests/concurrency.py)."""
+    from .concurrency import on_own_connections
+
+    yield from on_own_connections(tmp_path)

@@ -117,7 +117,7 @@ def _numbered_rows(count: int, first: int = 2) -> Iterable[bytes]:
 
 @cache
 def million_rows() -> bytes:
-    """A million rows, numbered as a spreadsheet numbers them (2.4 MB)."""
+    """A million empty rows, numbered as a spreadsheet numbers them (2.4 MB)."""
     rows = (
         b"".join(b'<row r="%d"/>' % r for r in range(n, n + 100_000))
         for n in range(2, 1_000_002, 100_000)

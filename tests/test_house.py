@@ -16,6 +16,7 @@ synthetic violation, so a rule cannot pass by seeing nothing.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -673,3 +674,30 @@ def test_catches_a_long_view() -> None:
     assert length_violations(sources) == [
         "convene/measures/progress_views.py:2: def view() spans 61 lines"
     ]
+
+
+# htmx reads its attributes as data-hx-* too, which HTML allows; bare hx-* are errors to the Nu
+# Html Checker.
+BARE_HTMX = re.compile(r"(?<![\w-])hx-[a-z-]+\s*=")
+
+
+def bare_htmx_attributes(root: Path = REPO) -> list[str]:
+    """Every ``hx-*`` attribute written without ``data-`` in the templates, as file:line."""
+    found = []
+    for template in sorted((root / "templates").rglob("*.html")):
+        for number, line in enumerate(template.read_text().splitlines(), 1):
+            if BARE_HTMX.search(line):
+                found.append(f"{template.relative_to(root)}:{number}")
+    return found
+
+
+def test_htmx_attributes_are_data_attributes() -> None:
+    assert bare_htmx_attributes() == []
+
+
+def test_catches_a_bare_htmx_attribute(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "x.html").write_text(
+        '<div data-hx-get="/a/">\n<form hx-post="/b/" data-hx-swap="none">\n'
+    )
+    assert bare_htmx_attributes(tmp_path) == ["templates/x.html:2"]

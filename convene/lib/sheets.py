@@ -6,18 +6,25 @@ table of shared strings or one row of three million cells, and a zip member can 
 thousandfold. So the archive is checked before anything is inflated (number of members, each
 member's declared size, their total, how tightly each is packed), and then everything is
 counted while it streams: bytes inflated (through a counter, not trusting the zip's headers;
-zipfile also stops at the declared size and checks the CRC), XML elements, rows, cells,
-columns, shared strings and the length of all text. The first count over its bound refuses the
-whole file with a message naming the bound. The bounds themselves keep the time short (a
-hostile file is refused in milliseconds; the most a file inside them can cost is about a
-second on a busy 2-core machine), so no clock is needed. A CSV is counted the same way: rows,
-cells, cells in a row, characters in a cell.
+zipfile also stops at the declared size and checks the CRC), XML elements, rows and cells that
+hold a value, columns, shared strings and the length of all text. Empty rows and cells cost
+the server their XML elements, and are counted there: LibreOffice writes an empty ``<row>``
+for every row deleted above the data and for every row of a formatted range, tens of thousands
+of them under a few dozen rows of figures, and such a file is read, not refused. The first
+count over its bound refuses the whole file with a message naming the bound. The bounds
+themselves keep the time short (a hostile file is refused in milliseconds; the most a file
+inside them can cost is about a second on a busy 2-core machine), so no clock is needed. A CSV
+is counted the same way: rows, cells, cells in a row, characters in a cell (every record,
+empty ones too: a CSV has no cheaper count). Its delimiter is the one of comma, semicolon and
+tab that its first line uses most (a spreadsheet saves with semicolons where the decimal
+separator is a comma).
 
 The worksheet XML is read with the standard library's expat parser, fed in chunks, with a
 handler that refuses any document type declaration: a spreadsheet part never has one, and
 without one there are no entities to expand (billion laughs) and no external ones to fetch
 (XXE), so ``defusedxml`` is not needed. Rows end where the data ends: the sheet's
-``dimension`` (LibreOffice writes A1:H1048576 after rows were deleted) is never read.
+``dimension`` (LibreOffice writes A1:H1048576 after rows were deleted) is never read, and
+the empty rows LibreOffice writes down to row 1,048,576 are passed over.
 
 Cells come back as openpyxl's ``values_only`` gives them: ``str``, ``int``, ``float``,
 ``bool``, ``datetime`` (a number in a date format), ``time`` or ``timedelta``, and ``None``
@@ -51,9 +58,9 @@ class Bounds:
     eight columns, some hundred kilobytes) stays far inside every bound."""
 
     size: int = 5 * MB  # the file as uploaded
-    rows: int = 20_000  # rows read, empty ones included
+    rows: int = 20_000  # rows that hold a value (every record of a CSV)
     columns: int = 50  # the last column a cell with a value may be in; cells in a CSV row
-    cells: int = 200_000  # cells read, empty ones included
+    cells: int = 200_000  # cells that hold a value (every field of a CSV)
     cell_text: int = 32_767  # characters in one cell (Excel's own limit)
     shared_strings: int = 100_000  # entries in an XLSX's table of shared strings
     text: int = 10_000_000  # characters of all texts of an XLSX together
@@ -61,7 +68,7 @@ class Bounds:
     unpacked: int = 50 * MB  # an XLSX's members unpacked, declared and as inflated
     ratio: int = 100  # how many times its packed size a member may unpack to...
     ratio_from: int = 1 * MB  # ...once it is larger than this
-    elements: int = 1_000_000  # XML elements of all parts read
+    elements: int = 1_000_000  # XML elements of all parts read, empty rows and cells too
 
 
 BOUNDS = Bounds()
@@ -134,7 +141,8 @@ def _csv_rows(content: bytes, bounds: Bounds) -> Iterator[tuple[int, list[Any]]]
     except UnicodeDecodeError as exc:
         raise SheetError(_("Save the CSV file as UTF-8.")) from exc
     # Control characters are never CSV syntax, so cleaning the whole text cleans every cell.
-    records = csv.reader(io.StringIO(clean_text(text)))
+    text = clean_text(text)
+    records = csv.reader(io.StringIO(text), delimiter=delimiter(text))
     cells = 0
     try:
         for number, record in enumerate(records, start=1):
@@ -151,6 +159,25 @@ def _csv_rows(content: bytes, bounds: Bounds) -> Iterator[tuple[int, list[Any]]]
                 yield number, [field if field.strip() else None for field in record]
     except csv.Error as exc:  # a field over the csv module's own limit, a stray quote…
         raise SheetError(_("This CSV file cannot be read.")) from exc
+
+
+DELIMITERS = ",;\t"
+FIRST_LINE = 64 * 1024  # characters of a first line looked at for its delimiter
+
+
+def delimiter(text: str) -> str:
+    """The one of comma, semicolon and tab that the first line of ``text`` uses most outside
+    quotes (a comma when none is there): the first line names the columns, so it holds one
+    delimiter fewer than it has columns and nothing else that could be taken for one."""
+    end = text.find("\n", 0, FIRST_LINE)
+    first, quoted = [], False
+    for character in text[: end if end >= 0 else FIRST_LINE]:
+        if character == '"':
+            quoted = not quoted
+        elif not quoted:
+            first.append(character)
+    counts = {candidate: first.count(candidate) for candidate in DELIMITERS}
+    return max(DELIMITERS, key=lambda candidate: counts[candidate])  # ties: the first
 
 
 # ---------------------------------------------------------------- XLSX: the archive
@@ -476,7 +503,8 @@ def _column(reference: str) -> int:
 
 class _SheetPart(_Part):
     """The rows of a worksheet's ``sheetData``, each handed on (in ``finished``) as soon as
-    its end tag is read, with the rows, cells, columns and text counted as they come. The
+    its end tag is read, with the rows and cells that hold a value, their columns and text
+    counted as they come (every element is counted in ``start``). The
     handlers are the hot path of an upload: they do the counting of ``_Part`` themselves."""
 
     def __init__(self, book: _Book, strings: list[str], dates: dict[int, bool], epoch: Any) -> None:
@@ -499,9 +527,6 @@ class _SheetPart(_Part):
         if ":" in name:
             name = name.rpartition(":")[2]
         if name == "c" and self.in_data:
-            self.cells += 1
-            if self.cells > bounds.cells:
-                raise _too_many_cells(bounds)
             reference = attributes.get("r")
             self.column = _column(reference) if reference else self.column + 1
             self.kind = attributes.get("t", "n")
@@ -510,9 +535,6 @@ class _SheetPart(_Part):
         elif name == "v":
             self.capture = True
         elif name == "row" and self.in_data:
-            self.rows += 1
-            if self.rows > bounds.rows:
-                raise _too_many_rows(bounds)
             number = attributes.get("r")
             self.row = int(number) if number else self.row + 1
             self.column, self.values = 0, {}
@@ -544,9 +566,15 @@ class _SheetPart(_Part):
                 # Only a cell with a value: a formatted empty one far right is no data.
                 if self.column > self.bounds.columns:
                     raise _too_many_columns(self.bounds)
+                self.cells += 1
+                if self.cells > self.bounds.cells:
+                    raise _too_many_cells(self.bounds)
                 self.values[self.column] = value
         elif name == "row" and self.in_data:
-            if self.values:
+            if self.values:  # an empty row is no data, and only its elements count
+                self.rows += 1
+                if self.rows > self.bounds.rows:
+                    raise _too_many_rows(self.bounds)
                 last = max(self.values)
                 self.finished.append(
                     (self.row, [self.values.get(column) for column in range(1, last + 1)])

@@ -3,10 +3,18 @@
 An upload is all or nothing: every row is checked first, and if any row is wrong the
 report lists each one with its reason and nothing is stored. Uploading the same file again
 changes nothing, because unchanged figures are left alone.
+
+An upload never deletes anything: an empty numerator and denominator, note, "excluded" or
+exclusion reason leaves what is stored ("no" in "excluded" counts the figure in again). A row
+of a submitted period that changes nothing is counted as unchanged, so the team's template
+comes back as it was downloaded; a row that would change one is refused, naming the period.
+Metric and group names match without case, and with any dash or space for another
+("18-44" for "18–44").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -117,43 +125,96 @@ def _cell_text(value: Any) -> str:
 # ---------------------------------------------------------------- checking and storing
 
 
+Key = tuple[int, int, int | None]  # metric, period, stratum
+
+
 @dataclass
 class _Planned:
+    """A row that passed its checks. ``None`` in ``note``, ``excluded`` or ``reason`` is an
+    empty cell: it leaves what is stored."""
+
     metric: Metric
     period: ReportingPeriod
     stratum: Stratum | None
     numerator: Decimal | None
     denominator: Decimal | None
-    note: str
-    excluded: bool
-    reason: str
+    note: str | None
+    excluded: bool | None
+    reason: str | None
+
+    @property
+    def key(self) -> Key:
+        return (self.metric.pk, self.period.pk, self.stratum.pk if self.stratum else None)
+
+    def fields(self, stored: Value | None) -> dict[str, Any]:
+        """The figure's fields once stored over ``stored``: what the row says, and what is
+        stored where its cell is empty."""
+        excluded = self.excluded
+        if excluded is None:
+            excluded = stored.is_excluded if stored else False
+        reason = self.reason or (stored.exclusion_reason if stored else "")
+        note = self.note if self.note is not None else (stored.note if stored else "")
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "note": note,
+            "is_excluded": excluded,
+            "exclusion_reason": reason if excluded else "",
+        }
+
+
+def name_key(name: str) -> str:
+    """A name as it is matched: without case, any dash for a hyphen, any run of spaces
+    (non-breaking ones too) for one space, and none around a dash ("18 - 44" is "18–44")."""
+    name = re.sub(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]", "-", name.lower())
+    return re.sub(r"\s*-\s*", "-", " ".join(name.split()))
+
+
+@dataclass
+class _Lookup:
+    """What an upload's names and periods are matched against, and what is stored."""
+
+    metrics: dict[str, Metric]
+    periods: dict[str, ReportingPeriod]
+    strata: dict[int, dict[str, Stratum]]
+    locked: set[int]
+    stored: dict[Key, Value]
+
+    @classmethod
+    def of(cls, team: Team) -> _Lookup:
+        metrics = metrics_for(team)
+        periods: dict[str, ReportingPeriod] = {}
+        for period in reportable_periods(team):
+            periods[period_code(period)] = period
+            periods[period.starts_on.isoformat()] = period  # a month named by its first day
+        strata = {
+            stratification_id: {name_key(stratum.name): stratum for stratum in group}
+            for stratification_id, group in strata_of(metrics).items()
+        }
+        locked = set(
+            Report.objects.filter(team=team, status=Report.Status.SUBMITTED).values_list(
+                "period_id", flat=True
+            )
+        )
+        stored = {
+            (v.metric_id, v.period_id, v.stratum_id): v for v in Value.objects.filter(team=team)
+        }
+        metric_names = {name_key(m.short_name): m for m in metrics}
+        return cls(metric_names, periods, strata, locked, stored)
 
 
 def import_figures(team: Team, rows: Iterable[tuple[int, dict[str, str]]], by: Any) -> ImportResult:
     """Check every row, then store all of them in one transaction, or none."""
     result = ImportResult()
-    metrics = {m.short_name.lower(): m for m in metrics_for(team)}
-    periods: dict[str, ReportingPeriod] = {}
-    for period in reportable_periods(team):
-        periods[period_code(period)] = period
-        periods[period.starts_on.isoformat()] = period  # a month may be named by its first day
-    strata = {
-        stratification_id: {stratum.name.lower(): stratum for stratum in group}
-        for stratification_id, group in strata_of(list(metrics.values())).items()
-    }
-    locked = set(
-        Report.objects.filter(team=team, status=Report.Status.SUBMITTED).values_list(
-            "period_id", flat=True
-        )
-    )
-    planned: dict[tuple[int, int, int | None], tuple[int, _Planned]] = {}
+    lookup = _Lookup.of(team)
+    planned: dict[Key, tuple[int, _Planned]] = {}
     for line, row in rows:
         if not any(row.values()):
             continue
-        item = _check_row(line, row, metrics, periods, strata, locked, result)
+        item = _check_row(line, row, lookup, result)
         if item is None:
             continue
-        key = (item.metric.pk, item.period.pk, item.stratum.pk if item.stratum else None)
+        key = item.key
         if key in planned:
             result.errors.append(
                 RowError(
@@ -169,22 +230,16 @@ def import_figures(team: Team, rows: Iterable[tuple[int, dict[str, str]]], by: A
 
 
 def _check_row(
-    line: int,
-    row: dict[str, str],
-    metrics: dict[str, Metric],
-    periods: dict[str, ReportingPeriod],
-    strata: dict[int, dict[str, Stratum]],
-    locked: set[int],
-    result: ImportResult,
+    line: int, row: dict[str, str], lookup: _Lookup, result: ImportResult
 ) -> _Planned | None:
     def fail(message: str) -> None:
         result.errors.append(RowError(line, message))
 
-    metric = metrics.get(row.get("metric", "").lower())
+    metric = lookup.metrics.get(name_key(row.get("metric", "")))
     if metric is None:
         fail(_("Unknown metric “%(name)s”.") % {"name": row.get("metric", "")})
         return None
-    period = periods.get(row.get("period", "").strip())
+    period = lookup.periods.get(row.get("period", "").strip())
     if period is None:
         fail(
             _(
@@ -194,21 +249,9 @@ def _check_row(
             % {"period": row.get("period", "")}
         )
         return None
-    if period.pk in locked:
-        fail(_("%(period)s is submitted and locked.") % {"period": period.label})
-        return None
-    stratum_name = row.get("stratum", "").lower()
-    stratum = None
-    if metric.stratification_id:
-        stratum = strata.get(metric.stratification_id, {}).get(stratum_name)
-        if stratum is None:
-            fail(
-                _("%(metric)s is reported by group: name one of its groups in “stratum”.")
-                % {"metric": metric.short_name}
-            )
-            return None
-    elif stratum_name:
-        fail(_("%(metric)s is not reported by group.") % {"metric": metric.short_name})
+    stratum, problem = _stratum(metric, row.get("stratum", ""), lookup)
+    if problem:
+        fail(problem)
         return None
     numerator, denominator = row.get("numerator", ""), row.get("denominator", "")
     if not numerator and not denominator:
@@ -218,21 +261,64 @@ def _check_row(
     if check.errors:
         fail(" ".join(check.errors))
         return None
-    excluded = row.get("excluded", "").lower() in YES
-    reason = row.get("exclusion_reason", "")[:300]
-    if excluded and not reason:
-        fail(_("Say why the value is excluded."))
-        return None
-    return _Planned(
+    item = _Planned(
         metric,
         period,
         stratum,
         check.numerator,
         check.denominator,
-        row.get("note", "")[:300],
-        excluded,
-        reason if excluded else "",
+        row.get("note", "")[:300] or None,
+        _yes_or_no(row.get("excluded", "")),
+        row.get("exclusion_reason", "")[:300] or None,
     )
+    stored = lookup.stored.get(item.key)
+    fields = item.fields(stored)
+    if fields["is_excluded"] and not fields["exclusion_reason"]:
+        fail(_("Say why the value is excluded."))
+        return None
+    if period.pk in lookup.locked:
+        if stored is None or _changes(stored, fields):
+            fail(
+                _(
+                    "%(period)s is submitted and locked, and this row changes its figures: "
+                    "a host admin can reopen it."
+                )
+                % {"period": period.label}
+            )
+        else:
+            result.unchanged += 1  # as downloaded: nothing to store
+        return None
+    return item
+
+
+def _stratum(metric: Metric, name: str, lookup: _Lookup) -> tuple[Stratum | None, str]:
+    """The group a row names, or why it names none that fits its metric."""
+    if not metric.stratification_id:
+        if name:
+            return None, _("%(metric)s is not reported by group.") % {"metric": metric.short_name}
+        return None, ""
+    groups = lookup.strata.get(metric.stratification_id, {})
+    stratum = groups.get(name_key(name))
+    if stratum is not None:
+        return stratum, ""
+    names = ", ".join(group.name for group in groups.values())
+    if not name:
+        message = _(
+            "%(metric)s is reported by group: name one of its groups in “stratum” (%(groups)s)."
+        )
+    else:
+        message = _("Unknown group “%(name)s” of %(metric)s: its groups are %(groups)s.")
+    return None, message % {"metric": metric.short_name, "name": name, "groups": names}
+
+
+def _yes_or_no(text: str) -> bool | None:
+    """Whether a cell of the "excluded" column says yes; ``None`` for an empty cell."""
+    text = text.strip().lower()
+    return text in YES if text else None
+
+
+def _changes(value: Value, fields: dict[str, Any]) -> bool:
+    return any(getattr(value, name) != new for name, new in fields.items())
 
 
 @transaction.atomic
@@ -244,15 +330,8 @@ def _store(team: Team, items: list[_Planned], by: Any, result: ImportResult) -> 
     now = timezone.now()
     new, changed, revisions = [], [], []
     for item in items:
-        key = (item.metric.pk, item.period.pk, item.stratum.pk if item.stratum else None)
-        fields = {
-            "numerator": item.numerator,
-            "denominator": item.denominator,
-            "note": item.note,
-            "is_excluded": item.excluded,
-            "exclusion_reason": item.reason,
-        }
-        value = existing.get(key)
+        value = existing.get(item.key)
+        fields = item.fields(value)  # empty cells keep what is stored now, under the lock
         if value is None:
             new.append(
                 Value(
@@ -265,7 +344,7 @@ def _store(team: Team, items: list[_Planned], by: Any, result: ImportResult) -> 
                     **fields,
                 )
             )
-        elif any(getattr(value, k) != v for k, v in fields.items()):
+        elif _changes(value, fields):
             revisions.append(value.as_revision(by, _("uploaded file"), at=now))
             for k, v in fields.items():
                 setattr(value, k, v)

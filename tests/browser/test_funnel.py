@@ -51,14 +51,8 @@ def metric(world):
 
 def test_the_funnel_draws_at_both_widths(page, world, login, collaborative_url, metric):
     errors: list[str] = []
-    # The site has no favicon, whose 404 the browser reports as an error too.
     page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and not message.location["url"].endswith("/favicon.ico")
-            else None
-        ),
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     login(page.context, world.host)

@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
 
-import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +13,7 @@ from django.utils import timezone
 from convene.accounts.models import User
 from convene.collaboratives.models import CollaborativeRole, Invitation, TeamMembership, TeamRole
 
+from ..concurrency import at_once
 from ..conftest import build_world
 from ..factories import make_user
 
@@ -212,56 +208,13 @@ def test_the_invited_address_is_compared_without_case(client, world):
     assert [m.role for m in roles] == [CollaborativeRole.PLANNING]
 
 
-@pytest.fixture
-def threads_db(transactional_db, tmp_path):
-    """The test database where threads, each with a connection of its own, can all write.
-
-    SQLite's in-memory test database answers "table is locked" at once when a second connection
-    writes; on SQLite the test runs on a file copy of it, opened with the settings production
-    uses (WAL, a busy timeout, IMMEDIATE transactions). Gives what each thread calls first.
-    """
-    if connection.vendor != "sqlite":
-        yield lambda: None
-        return
-    path = str(tmp_path / "threads.sqlite3")
-    connection.ensure_connection()
-    with sqlite3.connect(path) as copy:
-        connection.connection.backup(copy)
-    original = connections["default"]
-    on_file = {**original.settings_dict, "NAME": path}
-
-    def open_own() -> None:
-        connections["default"] = type(original)(on_file, "default")
-
-    open_own()  # this thread too
-    yield open_own
-    connections["default"].close()
-    connections["default"] = original
-
-
-def _at_once(open_own, *requests):
-    """Run each request in a thread of its own (its own connection), all released together."""
-    start = threading.Barrier(len(requests))
-
-    def run(request):
-        open_own()
-        try:
-            start.wait()
-            return request()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(len(requests)) as pool:
-        return [future.result() for future in [pool.submit(run, r) for r in requests]]
-
-
 def test_accepting_twice_at_once_grants_the_role_once(client, threads_db):
     world = build_world()
     link = _invite_to_planning(client, world, email=world.member.email)
     tabs = [Client(raise_request_exception=False) for _tab in range(2)]
     for tab in tabs:
         tab.force_login(world.member)
-    responses = _at_once(threads_db, *[partial(tab.post, link) for tab in tabs])
+    responses = at_once(threads_db, *[partial(tab.post, link) for tab in tabs])
     assert sorted(r.status_code for r in responses) == [302, 410]
     [used] = [r for r in responses if r.status_code == 410]
     assert "This invitation has been used" in used.content.decode()
@@ -279,7 +232,7 @@ def test_signing_up_twice_at_once_makes_one_account_and_a_friendly_answer(client
         "password2": "a long passphrase 42",
     }
     tabs = [Client(raise_request_exception=False) for _tab in range(2)]
-    responses = _at_once(threads_db, *[partial(tab.post, link, form) for tab in tabs])
+    responses = at_once(threads_db, *[partial(tab.post, link, form) for tab in tabs])
     codes = sorted(r.status_code for r in responses)
     assert codes[0] == 302 and codes[1] in {409, 410}, codes
     [late] = [r for r in responses if r.status_code != 302]

@@ -68,7 +68,7 @@ def test_hosts_see_every_team_the_roll_up_and_the_count_of_improving_teams(clien
     assert "Teams compared" in body  # the funnel plot
     assert 'id="reporting"' in body and "missing" in body
     teams_url = reverse("dashboards:dashboard-teams", args=[world.collaborative.pk, bp.pk])
-    assert f'hx-get="{teams_url}"' in body  # team by team, drawn as it scrolls into view
+    assert f'data-hx-get="{teams_url}"' in body  # team by team, drawn as it scrolls into view
     assert "The charts of 2 teams, team by team" in body
 
 

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from convene.lib import sheets
 from convene.lib.sheets import Bounds, SheetError, read_sheet
 from tests import hostile
 
@@ -125,6 +126,29 @@ def test_the_data_ends_where_the_rows_end_not_at_the_dimension():
     assert [number for number, _cells in read_sheet("f.xlsx", content)] == [1, 2, 3, 4]
 
 
+def test_empty_rows_and_cells_count_as_elements_not_as_rows_or_cells():
+    """LibreOffice writes an empty row for each row deleted above the data, down to row
+    1,048,576, and one with empty styled cells for each row of a formatted range: they cost
+    their XML elements, and only rows and cells that hold a value count as rows and cells."""
+    empty = b"".join(
+        b'<row r="%d"><c r="A%d" s="1"/><c r="B%d" s="1"/></row>' % (r, r, r)
+        for r in range(3, 1_003)
+    )
+    trailing = b"".join(b'<row r="%d" ht="12.8"/>' % r for r in range(1_047_577, 1_048_577))
+    sheet = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+    content = hostile.xlsx([sheet, empty, trailing])
+    assert list(read_sheet("f.xlsx", content, bounds=Bounds(rows=2, cells=2))) == [
+        (1, [1]),
+        (2, [2]),
+    ]
+    with pytest.raises(SheetError, match="more than 1 rows"):
+        list(read_sheet("f.xlsx", content, bounds=Bounds(rows=1)))
+    with pytest.raises(SheetError, match="more than 1 cells"):
+        list(read_sheet("f.xlsx", content, bounds=Bounds(cells=1)))
+    with pytest.raises(SheetError, match="more than 3,000 XML elements"):
+        list(read_sheet("f.xlsx", content, bounds=Bounds(elements=3_000)))
+
+
 def test_formatted_empty_cells_beyond_the_last_column_are_no_data():
     rows = b'<row r="1"><c r="A1"><v>1</v></c>' + b'<c r="XFD1" s="1"/></row>'
     assert list(read_sheet("f.xlsx", hostile.xlsx([rows]))) == [(1, [1])]
@@ -139,6 +163,24 @@ def test_csv_rows_count_records_and_skip_blank_ones():
         (2, ["BP", "two\nlines"]),
         (5, ["Falls", "EHR outage"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "delimiter"),
+    [
+        (b"metric;period;numerator;note\nBP;2026-03;3,5;a, b\n", ";"),
+        (b"metric\tperiod\tnumerator\tnote\nBP\t2026-03\t3,5\ta, b\n", "\t"),
+        (b'"metric";"period";"numerator";"note"\nBP;2026-03;3,5;"a, b"\n', ";"),
+        (b'"metric, name",period,numerator,note\nBP,2026-03,"3,5","a, b"\n', ","),
+    ],
+)
+def test_a_csv_is_read_with_the_delimiter_its_first_line_uses(content, delimiter):
+    """Semicolons where the decimal separator is a comma (much of Europe and Latin America),
+    tabs, or commas; quoted text in the first line does not count."""
+    assert sheets.delimiter(content.decode()) == delimiter
+    rows = list(read_sheet("f.csv", "\ufeff".encode() + content))
+    assert len(rows[0][1]) == 4 and rows[1][1][0] == "BP" and rows[1][1][3] == "a, b"
+    assert rows[1][1][2] == "3,5"
 
 
 def _members(count: int) -> bytes:
@@ -173,7 +215,8 @@ DEFAULT = Bounds()
     ("name", "build", "bounds", "message"),
     [
         ("f.csv", lambda: b"x" * (5 * 1024 * 1024 + 1), DEFAULT, "larger than 5 MB"),
-        ("f.xlsx", hostile.million_rows, DEFAULT, "more than 20,000 rows"),
+        ("f.xlsx", lambda: hostile.normal_rows(20_001), DEFAULT, "more than 20,000 rows"),
+        ("f.xlsx", hostile.million_rows, DEFAULT, "more than 1,000,000 XML elements"),
         ("f.csv", lambda: _csv(20_001, 1), DEFAULT, "more than 20,000 rows"),
         ("f.xlsx", lambda: _cells(1, 51), DEFAULT, "more than 50 columns"),
         ("f.csv", lambda: _csv(1, 51), DEFAULT, "more than 50 columns"),

@@ -4,18 +4,16 @@ before the first saved is refused, keeps what she typed and shows what the first
 from __future__ import annotations
 
 import re
-import sqlite3
-import threading
 from datetime import date, datetime
 
 import pytest
 import time_machine
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from convene.reporting.models import Report, Value
+from tests.concurrency import at_once
 from tests.factories import make_bp_metric, make_schedule, make_stratified_metric
 from tests.typed import typed_values
 
@@ -233,39 +231,8 @@ def _cell(client, world, bp, **figures):
     return client.post(_cell_url(world, bp), figures, HTTP_HX_REQUEST="true").content.decode()
 
 
-def own_connections(tmp_path):
-    """What each thread opens to reach the test database as it stands now, on a connection of
-    its own, and a reader of what they wrote.
-
-    SQLite's in-memory test database is shared between connections by locking whole tables,
-    which answers "table is locked" at once instead of waiting. On SQLite the threads use a
-    file copy of it instead, opened with the settings production uses (WAL, a busy timeout,
-    IMMEDIATE transactions).
-    """
-    if connection.vendor != "sqlite":
-        return (lambda: None), (lambda query: query())
-    path = str(tmp_path / "threads.sqlite3")
-    connection.ensure_connection()
-    with sqlite3.connect(path) as copy:
-        connection.connection.backup(copy)
-    settings, wrapper = {**connection.settings_dict, "NAME": path}, type(connections["default"])
-
-    def open_own() -> None:
-        connections["default"] = wrapper(settings, "default")
-
-    def read(query):
-        result = []
-        thread = threading.Thread(target=lambda: (open_own(), result.append(query())))
-        thread.start()
-        thread.join()
-        return result[0]
-
-    return open_own, read
-
-
-@pytest.mark.django_db(transaction=True)
 def test_many_writers_to_one_empty_cell_one_is_saved_the_others_told_of_the_conflict(
-    world, bp, tmp_path
+    world, bp, threads_db
 ):
     writers = 12
     url = _cell_url(world, bp)
@@ -275,28 +242,15 @@ def test_many_writers_to_one_empty_cell_one_is_saved_the_others_told_of_the_conf
         client.force_login(world.data_lead)
         clients.append(client)
     read = _cell_version(clients[0], world, bp)  # everyone opened the grid with the cell empty
-    open_own, read_stored = own_connections(tmp_path)
-    start = threading.Barrier(writers)
-    answers: list[str] = [""] * writers
 
-    def write(n: int) -> None:
-        open_own()
-        try:
-            start.wait()
-            figures = {"numerator": str(n + 1), "denominator": "64", "version": read}
-            answers[n] = clients[n].post(url, figures, HTTP_HX_REQUEST="true").content.decode()
-        finally:
-            connections["default"].close()
+    def write(n: int) -> str:
+        figures = {"numerator": str(n + 1), "denominator": "64", "version": read}
+        return clients[n].post(url, figures, HTTP_HX_REQUEST="true").content.decode()
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    answers = at_once(threads_db, *[lambda n=n: write(n) for n in range(writers)])
     saved = [n for n, body in enumerate(answers) if 'text-success-emphasis">Saved<' in body]
     conflicts = [n for n, body in enumerate(answers) if CELL_CONFLICT in body]
     assert len(saved) == 1, answers
     assert len(conflicts) == writers - 1
-    stored = read_stored(lambda: list(Value.objects.values_list("numerator", "version")))
+    stored = list(Value.objects.values_list("numerator", "version"))
     assert stored == [(saved[0] + 1, 1)]

@@ -263,3 +263,45 @@ def test_a_month_typed_as_a_date_in_excel_is_understood(client, world, metrics):
     sheet.append(["Hypotension", datetime(2026, 2, 1), 5])
     assert _upload(client, world, "dates.xlsx", _xlsx(book)).status_code == 302
     assert Value.objects.get().period.starts_on == date(2026, 2, 1)
+
+
+def test_an_unknown_group_is_refused_listing_the_groups(client, world, metrics):
+    client.force_login(world.data_lead)
+    text = (
+        "metric,period,stratum,numerator,denominator\n"
+        "BP control,2026-03,18-45,21,40\n"
+        "BP control,2026-03,,21,40\n"
+        "BP control,2026-03,45\u00a0–\u00a085,61,80\n"  # matches "45-85"
+    )
+    body = _upload(client, world, "groups.csv", text.encode()).content.decode()
+    assert "Unknown group “18-45” of BP control: its groups are 18-44, 45-85." in body
+    assert "name one of its groups in “stratum” (18-44, 45-85)." in body
+    assert "Nothing was stored: 2 rows need correcting." in body
+
+
+def test_an_empty_cell_leaves_what_is_stored_and_no_counts_a_figure_in_again(
+    client, world, metrics
+):
+    """The page promises an upload never deletes anything: an empty note or exclusion reason
+    keeps the stored one; "no" under excluded is how a file counts a figure in again."""
+    client.force_login(world.data_lead)
+    header = "metric,period,numerator,note,excluded,exclusion_reason\n"
+    _upload(
+        client,
+        world,
+        "a.csv",
+        (header + "Hypotension,2026-01,3,EHR outage,yes,Bad week\n").encode(),
+    )
+    response = _upload(client, world, "b.csv", (header + "Hypotension,2026-01,3,,,\n").encode())
+    assert response.status_code == 302
+    value = Value.objects.get()
+    assert (value.note, value.is_excluded, value.exclusion_reason) == (
+        "EHR outage",
+        True,
+        "Bad week",
+    )
+    assert not value.revisions.exists()
+    _upload(client, world, "c.csv", (header + "Hypotension,2026-01,3,,no,\n").encode())
+    value.refresh_from_db()
+    assert (value.note, value.is_excluded, value.exclusion_reason) == ("EHR outage", False, "")
+    assert value.revisions.get().is_excluded

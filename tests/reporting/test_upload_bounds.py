@@ -71,7 +71,13 @@ def _cells(rows, columns):
 
 
 HOSTILE = [
-    ("million-rows.xlsx", hostile.million_rows, "This file has more than 20,000 rows."),
+    # A million empty rows cost their XML elements; rows that hold a value count as rows.
+    ("million-rows.xlsx", hostile.million_rows, "This file has more than 1,000,000 XML elements."),
+    (
+        "rows.xlsx",
+        lambda: hostile.normal_rows(20_001),
+        "This file has more than 20,000 rows.",
+    ),
     ("csv-million-rows.csv", hostile.csv_of_a_million_rows, "This file has more than 20,000 rows."),
     (
         "six-million-strings.xlsx",
