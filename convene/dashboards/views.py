@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,8 +17,8 @@ from convene.collaboratives.overview import labelled_teams
 from convene.measures.access import metric_in
 from convene.measures.owed import reportable_periods
 from convene.reporting.access import report_in
+from convene.reporting.exports import Column, Sheet, csv_file
 from convene.reporting.progress import collaborative_progress, team_progress
-from convene.reporting.transfer import safe_cell
 
 from .cache import cached_body, page_key
 from .collaborative import metric_sections, reporting_table, reporting_trend, team_charts
@@ -162,7 +161,7 @@ def period_figures_view(
     return render(request, "dashboards/period_figures.html", context)
 
 
-CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv"}
+CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
 
 
 @login_required
@@ -191,44 +190,46 @@ def team_chart_file(
     return response
 
 
-def _chart_csv(chart: MetricChart) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "period",
-            "numerator",
-            "denominator",
-            "value",
-            "centre",
-            "lower_limit",
-            "upper_limit",
-            "baseline",
-            "excluded",
-            "special_cause",
-            "note",
-        ]
+CHART_CSV_COLUMNS = [
+    Column(name)
+    for name in (
+        "period",
+        "numerator",
+        "denominator",
+        "value",
+        "centre",
+        "lower_limit",
+        "upper_limit",
+        "baseline",
+        "excluded",
+        "special_cause",
+        "note",
     )
+]
+
+
+def _chart_csv(chart: MetricChart) -> bytes:
+    """The chart's figures and limits, written as every CSV of ours is (``csv_file``)."""
     series = chart.series
-    for index, row in enumerate(chart.rows):
-        writer.writerow(
-            [
-                row["x"][:10],  # the period's first day; the chart's local-midnight time aside
-                _csv_number(series.numerators[index], digits=15),
-                _csv_number(series.denominators[index], digits=15),
-                _csv_number(row["y"]),
-                _csv_number(row["cl"]),
-                _csv_number(row["lcl"]),
-                _csv_number(row["ucl"]),
-                "yes" if row["baseline"] else "",
-                "" if row["include"] else "yes",
-                "yes" if row["signal"] else "",
-                safe_cell(row["note"]),
-            ]
-        )
-    return out.getvalue()
+    rows = (
+        [
+            date.fromisoformat(row["x"][:10]),  # the period's first day, not the chart's time
+            _significant(series.numerators[index], digits=15),
+            _significant(series.denominators[index], digits=15),
+            _significant(row["y"]),
+            _significant(row["cl"]),
+            _significant(row["lcl"]),
+            _significant(row["ucl"]),
+            "yes" if row["baseline"] else "",
+            "" if row["include"] else "yes",
+            "yes" if row["signal"] else "",
+            row["note"],
+        ]
+        for index, row in enumerate(chart.rows)
+    )
+    return csv_file(Sheet("Chart", CHART_CSV_COLUMNS, rows))
 
 
-def _csv_number(number: float | None, digits: int = 6) -> str:
+def _significant(number: float | None, digits: int = 6) -> float | None:
     """Computed values to 6 significant digits; figures as entered (``digits=15``)."""
-    return "" if number is None else f"{number:.{digits}g}"
+    return None if number is None else float(f"{number:.{digits}g}")

@@ -14,8 +14,6 @@ Metric and group names match without case, and with any dash or space for anothe
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,12 +29,11 @@ from convene.collaboratives.audit import record
 from convene.collaboratives.models import Team
 from convene.lib.dataversion import bump
 from convene.lib.sheets import BOUNDS, SheetError, read_sheet
-from convene.lib.text import clean_text
 from convene.measures.entry import check_entry
 from convene.measures.models import Metric, ReportingPeriod, Stratum
 from convene.measures.owed import metrics_for, reportable_periods, strata_of
 
-from .models import ProgressScore, Report, Value, ValueRevision
+from .models import Report, Value, ValueRevision
 
 COLUMNS = [
     "metric",
@@ -377,188 +374,3 @@ def _store(team: Team, items: list[_Planned], by: Any, result: ImportResult) -> 
         transaction.on_commit(lambda: bump(team.collaborative_id))
         # One event for the whole file: the revisions hold every figure's before and after.
         record(team, "update", None, {"import": {"created": len(new), "changed": len(changed)}})
-
-
-# ---------------------------------------------------------------- writing
-
-
-def template_rows(team: Team) -> list[list[Any]]:
-    """One row per reportable period, metric and group, filled with what is stored."""
-    metrics = metrics_for(team)
-    periods = reportable_periods(team)
-    values = {(v.metric_id, v.period_id, v.stratum_id): v for v in Value.objects.filter(team=team)}
-    strata = strata_of(metrics)
-    rows = []
-    for period in periods:
-        for metric in metrics:
-            groups: list[Stratum | None] = list(strata.get(metric.stratification_id or 0, []))
-            for stratum in groups or [None]:
-                value = values.get((metric.pk, period.pk, stratum.pk if stratum else None))
-                rows.append(
-                    [
-                        metric.short_name,
-                        period_code(period),
-                        stratum.name if stratum else "",
-                        _number(value.numerator) if value else None,
-                        _number(value.denominator) if value else None,
-                        value.note if value else "",
-                        "yes" if value and value.is_excluded else "",
-                        value.exclusion_reason if value else "",
-                    ]
-                )
-    return rows
-
-
-def _number(number: Decimal | None) -> int | float | None:
-    if number is None:
-        return None
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def team_template(team: Team) -> bytes:
-    """The XLSX a team fills in: its figures on one sheet, the definitions on the next."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Figures"
-    sheet.append(COLUMNS)
-    for row in template_rows(team):
-        sheet.append(_writable(row))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGH", [18, 10, 14, 12, 12, 30, 10, 30], strict=True):
-        sheet.column_dimensions[column].width = width
-    definitions = book.create_sheet("Definitions")
-    definitions.append([*Metric.DEFINITION_FIELDS, "team_own"])
-    for metric in metrics_for(team):
-        definition = [_plain(value) for value in metric.definition().values()]
-        definitions.append(_writable([*definition, "yes" if metric.team_id else ""]))
-    for cell in definitions[1]:
-        cell.font = Font(bold=True)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    return safe_cell(value) if isinstance(value, str) else value
-
-
-def safe_cell(text: str) -> str:
-    """Text a spreadsheet will show, not run: cells starting with = + - @ are formulas; and
-    can hold: no control characters, whatever was stored before forms took them out."""
-    text = clean_text(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _writable(row: Iterable[Any]) -> list[Any]:
-    """A row every spreadsheet can hold (openpyxl refuses control characters): each of our
-    files passes its rows through here, so what is stored never breaks a download."""
-    return [clean_text(cell) if isinstance(cell, str) else cell for cell in row]
-
-
-EXPORT_COLUMNS = [
-    "team",
-    "organisation",
-    *COLUMNS,  # as teams upload them
-    "entered_by",
-    "entered_at",  # on the collaborative's clock, the zone named in the header
-    "team_own",  # "yes" for a metric of the team's own, not one of the shared metrics
-]
-
-
-def in_zone(columns: list[str], collaborative: Any) -> list[str]:
-    """The header of an export: its times are written on the collaborative's clock (with
-    their offset), and the columns holding them say so, "entered_at (America/Chicago)"."""
-    return [f"{c} ({collaborative.time_zone})" if c.endswith("_at") else c for c in columns]
-
-
-def _stamp(collaborative: Any, moment: datetime) -> str:
-    return collaborative.local(moment).isoformat(timespec="seconds")
-
-
-def export_rows(collaborative: Any) -> Iterator[list[Any]]:
-    values = (
-        Value.objects.filter(metric__collaborative=collaborative, team__deleted_at__isnull=True)
-        .select_related("team__organisation", "metric", "period", "stratum", "updated_by")
-        .order_by("team__name", "metric__position", "period__starts_on", "stratum__position")
-    )
-    for value in values.iterator(chunk_size=2000):
-        yield [
-            safe_cell(value.team.name),
-            safe_cell(value.team.organisation.name),
-            value.metric.short_name,
-            period_code(value.period),
-            value.stratum.name if value.stratum else "",
-            _number(value.numerator),
-            _number(value.denominator),
-            safe_cell(value.note),
-            "yes" if value.is_excluded else "",
-            safe_cell(value.exclusion_reason),
-            value.updated_by.email if value.updated_by else "",
-            _stamp(collaborative, value.updated_at),
-            "yes" if value.metric.team_id else "",
-        ]
-
-
-PROGRESS_COLUMNS = [
-    "team",
-    "period",
-    "rater",  # "team" for the team's own rating, "coach" for its coach's
-    "score",
-    "step_name",
-    "note",
-    "scored_by",
-    "scored_at",
-]
-
-
-def progress_rows(collaborative: Any) -> Iterator[list[Any]]:
-    scores = (
-        ProgressScore.objects.filter(
-            team__collaborative=collaborative, team__deleted_at__isnull=True
-        )
-        .select_related("team", "period", "scored_by")
-        .order_by("team__name", "period__starts_on", "rater")
-    )
-    for score in scores.iterator(chunk_size=2000):
-        yield [
-            safe_cell(score.team.name),
-            period_code(score.period),
-            score.rater,
-            _number(score.score),
-            ProgressScore.name_of(score.score),
-            safe_cell(score.note),
-            safe_cell(score.scored_by.email) if score.scored_by else "",
-            _stamp(collaborative, score.scored_at),
-        ]
-
-
-def export_csv(collaborative: Any) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(in_zone(EXPORT_COLUMNS, collaborative))
-    writer.writerows(map(_writable, export_rows(collaborative)))
-    return out.getvalue()
-
-
-def export_xlsx(collaborative: Any) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Figures")
-    sheet.append(in_zone(EXPORT_COLUMNS, collaborative))
-    for row in export_rows(collaborative):
-        sheet.append(_writable(row))
-    progress = book.create_sheet("Progress scores")
-    progress.append(in_zone(PROGRESS_COLUMNS, collaborative))
-    for row in progress_rows(collaborative):
-        progress.append(_writable(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -25,20 +25,12 @@ from convene.trials.trial import reporting_closed, trial_rule, waiting_count, wh
 
 from .access import report_in, value_in
 from .entry import enter_cell
+from .exports import export_csv, export_xlsx, team_template
 from .forms import CellForm, FeedbackForm, PeriodEntry
 from .grid import Cell, team_grid
 from .models import Feedback, ProgressScore, Report
 from .progress import progress_forms
-from .transfer import (
-    COLUMNS,
-    MAX_UPLOAD_BYTES,
-    UploadError,
-    export_csv,
-    export_xlsx,
-    import_figures,
-    read_rows,
-    team_template,
-)
+from .transfer import COLUMNS, MAX_UPLOAD_BYTES, UploadError, import_figures, read_rows
 
 
 @login_required
@@ -314,7 +306,7 @@ def export_figures(request: HttpRequest, collaborative_id: int, fmt: str) -> Htt
     collaborative, _access = collaborative_for(request, collaborative_id, "export_data")
     name = slugify(collaborative.name) or "collaborative"
     if fmt == "csv":
-        response = HttpResponse(export_csv(collaborative), content_type="text/csv")
+        response = HttpResponse(export_csv(collaborative), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
             export_xlsx(collaborative),

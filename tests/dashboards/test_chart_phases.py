@@ -52,7 +52,7 @@ def _chart_csv(client, world, metric):
         "dashboards:team-chart-file",
         args=[world.collaborative.pk, world.team_a.pk, metric.pk, "csv"],
     )
-    return list(csv.DictReader(io.StringIO(client.get(url).content.decode())))
+    return list(csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
 
 
 def _limits(rows):

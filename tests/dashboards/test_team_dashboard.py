@@ -92,7 +92,7 @@ def test_excluded_points_and_notes_reach_the_chart_data(client, world, bp):
     url = reverse(
         "dashboards:team-chart-file", args=[world.collaborative.pk, world.team_a.pk, bp.pk, "csv"]
     )
-    rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
     june = next(row for row in rows if row["period"] == "2025-06-01")
     assert (june["numerator"], june["denominator"], june["value"]) == ("50", "100", "50")
     # The note says why the figure is excluded too, as the chart's marker does.

@@ -257,7 +257,7 @@ def test_spreadsheets_carry_the_teams_own_metric(client, world, falls):
     # The host's export has the figures under the team, marked as the team's own.
     client.force_login(world.host)
     export = client.get(reverse("reporting:export", args=[world.collaborative.pk, "csv"]))
-    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert {(r["team"], r["metric"], r["period"], r["team_own"]) for r in rows} == {
         ("Eastside clinic", "Falls", "2026-01", "yes"),
         ("Eastside clinic", "Falls", "2026-02", "yes"),

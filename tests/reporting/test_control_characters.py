@@ -122,7 +122,7 @@ def test_what_was_stored_with_them_still_downloads(client, world, falls):
 
     response = client.get(reverse("reporting:export", args=[world.collaborative.pk, "csv"]))
     assert response.status_code == 200
-    row = next(csv.DictReader(io.StringIO(response.content.decode())))
+    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert (row["team"], row["metric"], row["note"]) == (
         "Eastside clinic",
         "Hypotension",

@@ -61,14 +61,14 @@ def test_the_xlsx_export_lists_team_and_coach_scores(client, world, periods):
 
     client.force_login(world.host)
     book = _export(client, world)
-    assert book.sheetnames == ["Figures", "Progress scores"]
+    assert book.sheetnames == ["Figures", "Reports", "Progress scores"]
     rows = list(book["Progress scores"].iter_rows(values_only=True))
-    scored_at = "2026-04-20T12:00:00+00:00"
+    scored_at = datetime(2026, 4, 20, 12)  # on the collaborative's clock, UTC here
     assert rows == [
         ("team", "period", "rater", "score", "step_name", "note", "scored_by", "scored_at (UTC)"),
         (
             "Eastside clinic",
-            "2026-02",
+            datetime(2026, 2, 1),
             "team",
             1.5,
             "Planning has begun",
@@ -78,7 +78,7 @@ def test_the_xlsx_export_lists_team_and_coach_scores(client, world, periods):
         ),
         (
             "Eastside clinic",
-            "2026-03",
+            datetime(2026, 3, 1),
             "coach",
             2,
             "Activity, but no changes",
@@ -88,15 +88,24 @@ def test_the_xlsx_export_lists_team_and_coach_scores(client, world, periods):
         ),
         (
             "Eastside clinic",
-            "2026-03",
+            datetime(2026, 3, 1),
             "team",
             2.5,
             "Changes tested, no improvement yet",
-            "'=HYPERLINK(1)",
+            "=HYPERLINK(1)",  # as typed, a text cell: see test_exports.py
             world.data_lead.email,
             scored_at,
         ),
-        ("Valley clinic", "2026-03", "team", 3, "Modest improvement", None, None, scored_at),
+        (
+            "Valley clinic",
+            datetime(2026, 3, 1),
+            "team",
+            3,
+            "Modest improvement",
+            None,
+            None,
+            scored_at,
+        ),
     ]
 
 
@@ -133,13 +142,13 @@ def test_the_export_takes_as_many_queries_for_six_teams_as_for_two(
             _score(team, period, "coach", "2.0", world.coach)
     client.force_login(world.host)
     _export(client, world)  # the first request fills caches a later one reuses
-    # Session, user, access (4), figures, scores.
-    with django_assert_max_num_queries(8):
+    # Session, user, access (4), figures, reports, scores.
+    with django_assert_max_num_queries(9):
         for_two = _export_queries(client, world)
 
     for index in range(4):
         _add_team_with_figures(world, periods, metric, f"Clinic {index}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         book = _export(client, world)
     assert book["Figures"].max_row == 1 + 6 * 3
     assert book["Progress scores"].max_row == 1 + 6 * 3 * 2

@@ -222,7 +222,7 @@ def test_host_exports_everything_as_csv_and_xlsx(client, world, metrics):
     Value.objects.create(team=world.team_b, metric=falls, period=period, numerator=5)
     client.force_login(world.host)
     csv_body = client.get(reverse("reporting:export", args=[world.collaborative.pk, "csv"]))
-    rows = list(csv.DictReader(io.StringIO(csv_body.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(csv_body.content.decode("utf-8-sig"))))
     assert [(r["team"], r["numerator"]) for r in rows] == [
         ("Eastside clinic", "3"),
         ("Valley clinic", "5"),
