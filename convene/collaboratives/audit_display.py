@@ -125,7 +125,8 @@ def _name(names: dict[type[models.Model], dict[str, str]], f: Any, pk: Any) -> s
 def _plain(value: Any) -> str:
     """Dicts and lists as words, not Python's notation."""
     if isinstance(value, dict):
-        return ", ".join(f"{_word(k)}: {_plain(v)}" for k, v in value.items())
+        # Sorted: PostgreSQL's jsonb keeps no order of its own.
+        return ", ".join(f"{_word(k)}: {_plain(v)}" for k, v in sorted(value.items()))
     if isinstance(value, list):
         return ", ".join(_plain(v) for v in value)
     if isinstance(value, bool):

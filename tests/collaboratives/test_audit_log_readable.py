@@ -84,5 +84,5 @@ def test_an_uploads_counts_as_words(client, world):
         record(world.team_a, "update", None, {"import": {"created": 0, "changed": 5}})
     shown = _outside_details(_log(client, world))
     assert "Spreadsheet upload" in shown
-    assert "created: 0, changed: 5" in shown
+    assert "changed: 5, created: 0" in shown
     assert "{&#x27;created&#x27;" not in shown
