@@ -23,6 +23,7 @@ from convene.lib.versioning import fresh_copy, refreshed_form
 from . import access as acl
 from . import restore
 from .access import collaborative_for, deleted_collaborative_for, organisation_for, team_for
+from .audit_display import describe
 from .forms import (
     AssignCoachForm,
     AuditFilterForm,
@@ -689,6 +690,7 @@ def audit_log(request: HttpRequest, collaborative_id: int) -> HttpResponse:
             "access": access,
             "form": form,
             "page": page,
+            "events": describe(page),
             "query": query.urlencode(),
         },
     )

@@ -25,7 +25,9 @@ def test_host_pages_are_accessible(page, live_server, world, login, collaborativ
     check_page(page, "charter-edit")
     form.get_by_role("button", name="Save the charter").click()
     expect(page.get_by_role("status")).to_contain_text("Charter saved.")
-    page.get_by_role("navigation", name="Collaborative").get_by_role("link", name="Charter").click()
+    nav = page.get_by_role("navigation", name="Collaborative")
+    nav.get_by_role("button", name="More").click()
+    nav.get_by_role("link", name="Charter").click()
     purpose = page.locator("section", has=page.get_by_role("heading", name="Purpose"))
     expect(purpose).to_contain_text("Learn together how to control blood pressure.")
 

@@ -25,6 +25,7 @@ def test_host_deletes_a_team_and_restores_it(page, world, login, collaborative_u
     expect(page.get_by_role("table", name="Teams").get_by_text("Valley clinic")).to_have_count(0)
 
     nav = page.get_by_role("navigation", name="Collaborative")
+    nav.get_by_role("button", name="More").click()
     nav.get_by_role("link", name="Deleted items").click()
     expect(page.get_by_role("heading", name="Deleted items")).to_be_visible()
     deleted_teams = page.locator("section", has=page.get_by_role("heading", name="Teams"))
@@ -43,6 +44,7 @@ def test_host_deletes_a_team_and_restores_it(page, world, login, collaborative_u
     ).to_be_visible()
 
     # Both changes are in the audit log, newest first.
+    nav.get_by_role("button", name="More").click()
     nav.get_by_role("link", name="Audit log").click()
     events = page.get_by_role("table", name="Audit events, newest first")
     rows = events.locator("tbody > tr").filter(has_text="Valley clinic")
