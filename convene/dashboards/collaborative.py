@@ -72,6 +72,15 @@ class MetricSection:
         return f"funnel-ranked-{self.metric.pk}"
 
     @property
+    def rollup_file(self) -> str:
+        """The roll-up's name among the dashboard's chart files (``dashboards:chart-file``)."""
+        return f"all-teams-{self.metric.pk}"
+
+    @property
+    def funnel_file(self) -> str:
+        return f"funnel-{self.metric.pk}"
+
+    @property
     def has_chart(self) -> bool:
         """Figures to draw: complete periods, or incomplete ones drawn hollow."""
         series = self.aggregate.series

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.text import slugify
 from django.utils.translation import get_language
 
-from convene.charts.render import to_png, to_svg
 from convene.collaboratives.access import Access, collaborative_for, team_for
 from convene.collaboratives.overview import labelled_teams
 from convene.measures.access import metric_in
 from convene.measures.owed import reportable_periods
 from convene.reporting.progress import collaborative_progress, team_progress
-from convene.reporting.transfer import safe_cell
 
 from .cache import cached_body, page_key
 from .collaborative import metric_sections, reporting_table, reporting_trend, team_charts
-from .team import MetricChart, chart_for, team_series
+from .files import CHART_FORMATS, CONTROL_HEADER, ChartFile, control_rows, dashboard_chart, respond
+from .team import chart_for, team_series
 from .team import team_charts as charts_of_team
 
 
@@ -141,9 +137,6 @@ def team_dashboard(request: HttpRequest, collaborative_id: int, team_id: int) ->
     )
 
 
-CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv"}
-
-
 @login_required
 def team_chart_file(
     request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int, fmt: str
@@ -155,59 +148,28 @@ def team_chart_file(
         raise Http404
     metric = metric_in(team, metric_id)
     series = team_series(team, [metric], reportable_periods(team))[0]
-    chart = chart_for(
-        series, title=f"{metric.name} · {team.name}", rules=team.collaborative.chart_rules
+    title = f"{metric.name} · {team.name}"
+    chart = chart_for(series, title=title, rules=team.collaborative.chart_rules)
+    name = f"{team.name}-{metric.short_name}"
+    return respond(
+        ChartFile(name, title, chart.sentences, chart.spec, CONTROL_HEADER, control_rows(chart)),
+        fmt,
     )
-    slug = slugify(f"{team.name}-{metric.short_name}") or "chart"
-    if fmt == "csv":
-        body = _chart_csv(chart)
-    elif fmt == "svg":
-        body = to_svg(chart.spec)
-    else:
-        body = to_png(chart.spec)
-    response = HttpResponse(body, content_type=CHART_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
-    return response
 
 
-def _chart_csv(chart: MetricChart) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "period",
-            "numerator",
-            "denominator",
-            "value",
-            "centre",
-            "lower_limit",
-            "upper_limit",
-            "baseline",
-            "excluded",
-            "special_cause",
-            "note",
-        ]
-    )
-    series = chart.series
-    for index, row in enumerate(chart.rows):
-        writer.writerow(
-            [
-                row["x"][:10],  # the period's first day; the chart's local-midnight time aside
-                _csv_number(series.numerators[index], digits=15),
-                _csv_number(series.denominators[index], digits=15),
-                _csv_number(row["y"]),
-                _csv_number(row["cl"]),
-                _csv_number(row["lcl"]),
-                _csv_number(row["ucl"]),
-                "yes" if row["baseline"] else "",
-                "" if row["include"] else "yes",
-                "yes" if row["signal"] else "",
-                safe_cell(row["note"]),
-            ]
-        )
-    return out.getvalue()
-
-
-def _csv_number(number: float | None, digits: int = 6) -> str:
-    """Computed values to 6 significant digits; figures as entered (``digits=15``)."""
-    return "" if number is None else f"{number:.{digits}g}"
+@login_required
+def chart_file(request: HttpRequest, collaborative_id: int, chart: str, fmt: str) -> HttpResponse:
+    """One chart of the collaborative dashboard as a file, as this person sees it there: a
+    metric's roll-up ("all-teams-<metric>") or funnel ("funnel-<metric>"), the progress score
+    ("progress") or the reporting rates ("reporting")."""
+    collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
+    if fmt not in CHART_FORMATS:
+        raise Http404
+    kind, _dash, number = chart.rpartition("-")
+    kind, metric_id = (kind, int(number)) if number.isdigit() and kind else (chart, None)
+    metric = metric_in(collaborative, metric_id) if metric_id is not None else None
+    periods = list(collaborative.periods.filter(starts_on__lte=collaborative.today()))
+    found = dashboard_chart(access, kind, metric, periods)
+    if found is None:
+        raise Http404
+    return respond(found, fmt)
