@@ -10,7 +10,13 @@ from typing import Any
 
 from django.utils.translation import gettext, ngettext
 
-from convene.charts.specs import chart_date, funnel_chart, ranked_chart, reporting_chart
+from convene.charts.specs import (
+    chart_date,
+    funnel_chart,
+    ranked_chart,
+    reporting_chart,
+    share_y_scale,
+)
 from convene.collaboratives.access import Access
 from convene.collaboratives.overview import labelled_teams
 from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
@@ -344,6 +350,8 @@ def team_charts(
             )
             charts.append((team, chart))
     charts.sort(key=lambda pair: (not pair[0].is_named, pair[0].label.lower()))
+    # One y-scale for every team: side by side, a higher line is a higher value.
+    share_y_scale([chart.spec for _team, chart in charts], metric.kind == Metric.Kind.PROPORTION)
     return charts
 
 
