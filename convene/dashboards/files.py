@@ -187,7 +187,7 @@ def dashboard_chart(
         if trend is None:
             return None
         return ChartFile(
-            gettext("reporting"),
+            gettext("Reporting"),
             gettext("Share of teams that reported, period by period"),
             [trend.summary],
             trend.spec,
