@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
 # What XML 1.0, and so SVG, cannot hold: C0 control characters but tab, newline and carriage
 # return, lone surrogates, U+FFFE and U+FFFF. vl-convert refuses them in a PNG and aborts the
@@ -32,10 +34,27 @@ def _for_files(spec: dict[str, Any]) -> str:
     return json.dumps(_xml_safe(with_fixed_width(spec)))
 
 
-def to_svg(spec: dict[str, Any]) -> str:
+def to_svg(spec: dict[str, Any], title: str = "", sentences: Sequence[str] = ()) -> str:
+    """The chart as SVG, named for whoever opens the file without the page around it: its
+    ``<title>`` is the chart's title, its ``<desc>`` the sentences that say what it shows."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(_for_files(spec))
+    svg: str = vl_convert.vegalite_to_svg(_for_files(spec))
+    return with_title(svg, title, sentences)
+
+
+def with_title(svg: str, title: str, sentences: Sequence[str] = ()) -> str:
+    """``svg`` with a ``<title>`` and a ``<desc>`` as the root element's first children."""
+    named = ""
+    if title:
+        named += f"<title>{escape(NOT_XML.sub('', title))}</title>"
+    desc = " ".join(sentence for sentence in sentences if sentence)
+    if desc:
+        named += f"<desc>{escape(NOT_XML.sub('', desc))}</desc>"
+    if not named:
+        return svg
+    end = svg.index(">", svg.index("<svg")) + 1
+    return svg[:end] + named + svg[end:]
 
 
 def to_png(spec: dict[str, Any], scale: float = 2) -> bytes:

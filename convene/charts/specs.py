@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from convene.spc import Assessment
@@ -23,6 +24,56 @@ GROUP_COLOURS = ["#0072B2", "#B35000", "#007A5A", "#A8508A", "#8F6300", "#000000
 GROUP_SHAPES = ["circle", "square", "triangle-up", "diamond", "triangle-down", "cross"]
 # Weekly periods get a tick at their starts up to this many weeks, month ticks beyond.
 WEEK_TICKS_UP_TO = 16
+
+
+# d3's time locale for Spanish: the axes' and tooltips' month and day names (Vega's
+# ``config.locale``; vl-convert draws files with it too).
+SPANISH_TIME = {
+    "dateTime": "%A, %e de %B de %Y, %X",
+    "date": "%d/%m/%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"],
+    "shortDays": ["dom", "lun", "mar", "mié", "jue", "vie", "sáb"],
+    "months": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    "shortMonths": [
+        "ene",
+        "feb",
+        "mar",
+        "abr",
+        "may",
+        "jun",
+        "jul",
+        "ago",
+        "sep",
+        "oct",
+        "nov",
+        "dic",
+    ],
+}
+TIME_LOCALES = {"es": SPANISH_TIME}
+
+
+def chart_config() -> dict[str, Any]:
+    """Every chart's ``config``: the font, no frame, and month names in the reader's language."""
+    config: dict[str, Any] = {"font": "system-ui, sans-serif", "view": {"stroke": None}}
+    time = TIME_LOCALES.get((get_language() or "en").split("-")[0])
+    if time:
+        config["locale"] = {"time": time}
+    return config
 
 
 def chart_date(day: Any) -> Any:
@@ -84,6 +135,7 @@ def control_chart(
     subtitle: str = "",
     height: int = 220,
     phases: Sequence[dict[str, Any]] = (),
+    ticks: int = 12,
 ) -> dict[str, Any]:
     """A run or control chart: values, centre line (dashed amber when runs signal), limits,
     goal, shaded baseline, excluded points hollow and grey, special-cause points amber.
@@ -103,7 +155,7 @@ def control_chart(
     }
     if rows:
         # The periods' starts, as ISO dates: the same ticks and span as the chart by group.
-        x_enc = {"field": "x", **_time_axis(rows[0]["x"], rows[-1]["x"], len(rows))}
+        x_enc = {"field": "x", **_time_axis(rows[0]["x"], rows[-1]["x"], len(rows), ticks)}
     has_limits = any(row["ucl"] is not None for row in rows)
     runs = any(row["runs_signal"] for row in rows)
     layers: list[dict[str, Any]] = []
@@ -137,22 +189,24 @@ def control_chart(
                     },
                 }
             )
-    layers.append(
-        {
-            "mark": {
-                "type": "line",
-                "interpolate": "step",
-                "color": SIGNAL if runs else LIMIT,
-                "strokeWidth": 1.5,
-                **({"strokeDash": [8, 4]} if runs else {}),
-            },
-            "encoding": {
-                "x": x_enc,
-                "y": {"field": "cl", "type": "quantitative"},
-                "detail": {"field": "part"},
-            },
-        }
-    )
+    # No centre line without a centre (too few points yet): Vega warns of an infinite extent.
+    if any(row["cl"] is not None for row in rows):
+        layers.append(
+            {
+                "mark": {
+                    "type": "line",
+                    "interpolate": "step",
+                    "color": SIGNAL if runs else LIMIT,
+                    "strokeWidth": 1.5,
+                    **({"strokeDash": [8, 4]} if runs else {}),
+                },
+                "encoding": {
+                    "x": x_enc,
+                    "y": {"field": "cl", "type": "quantitative"},
+                    "detail": {"field": "part"},
+                },
+            }
+        )
     if phases:
         layers.append(_phase_rules(phases))
     if goal is not None:
@@ -217,8 +271,32 @@ def control_chart(
         "height": height,
         "data": {"values": list(rows)},
         "layer": layers,
-        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+        "config": chart_config(),
     }
+
+
+def share_y_scale(specs: Sequence[dict[str, Any]], percent: bool = False) -> None:
+    """Give control charts drawn side by side (small multiples) one y-scale: from the lowest
+    to the highest value, limit or goal of any of them, so that a higher line is a higher
+    value; a proportion stays within 0 to 100 %."""
+    seen = [
+        value
+        for spec in specs
+        for source in [spec.get("data", {}), *(layer.get("data", {}) for layer in spec["layer"])]
+        for row in source.get("values", [])
+        for field in ("y", "cl", "lcl", "ucl", "partial", "goal")
+        if isinstance(value := row.get(field), int | float) and not isinstance(value, bool)
+    ]
+    if not seen:
+        return
+    low, high = _padded(min(seen), max(seen))
+    if percent:
+        low, high = max(low, 0.0), min(high, 100.0)
+    for spec in specs:
+        for layer in spec["layer"]:
+            y = layer.get("encoding", {}).get("y", {})
+            if "axis" in y:  # the values' line: the one layer that speaks for the scale
+                y["scale"] = {"domain": [low, high], "nice": False}
 
 
 def _phase_rules(phases: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -485,7 +563,7 @@ def funnel_chart(
         "height": height,
         # A layer without data draws an empty group that screen readers meet unnamed.
         "layer": [layer for layer in layers if layer.get("data", {}).get("values", True)],
-        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+        "config": chart_config(),
     }
 
 
@@ -567,10 +645,12 @@ def ranked_chart(
             "anchor": "start",
         },
         "width": "container",
-        "height": {"step": step},
+        # A row per team as a fixed height: a height by step ({"step": step}) beside a width
+        # that fits its container has Vega warn "Dropping fit-y".
+        "height": step * max(len(units), 1),
         "data": {"values": units},
         "layer": layers,
-        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+        "config": chart_config(),
     }
 
 
@@ -625,7 +705,7 @@ def progress_chart(
                 },
             },
         ],
-        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+        "config": chart_config(),
     }
 
 
@@ -642,8 +722,9 @@ def _group_encodings(
     return colour, shape
 
 
-def _time_axis(first: str, last: str, periods: int) -> dict[str, Any]:
-    """Month ticks, a dozen at most: the default ticks repeat a month's label mid-month.
+def _time_axis(first: str, last: str, periods: int, ticks: int = 12) -> dict[str, Any]:
+    """Month ticks, ``ticks`` at most (a dozen; fewer on a small chart, where a dozen labels
+    would run into each other): the default ticks repeat a month's label mid-month.
 
     ``first`` and ``last`` are ISO dates bounding ``periods`` periods. Weekly periods over a
     few months (a 100-day collaborative) would get two or three month ticks: they get a tick
@@ -657,14 +738,14 @@ def _time_axis(first: str, last: str, periods: int) -> dict[str, Any]:
     weekly = days < 15 * max(periods - 1, 1)
     axis: dict[str, Any]
     if weekly and weeks <= WEEK_TICKS_UP_TO:
-        step = -(-weeks // 12)
+        step = -(-weeks // ticks)
         values = [chart_date(start + dt.timedelta(weeks=w)) for w in range(0, weeks, step)]
         axis = {"format": "%-d %b", "values": values}
     else:
         # Months spanned, not periods: 52 weekly periods are a year, not four. The step
         # divides a year, or the ticks fall unevenly (every fifth month: Jan, Jun, Nov, Jan).
         months = (end.year - start.year) * 12 + end.month - start.month + 1
-        step = next((step for step in (1, 2, 3, 4, 6) if months <= 12 * step), 12)
+        step = next((step for step in (1, 2, 3, 4, 6, 12) if months <= ticks * step), 24)
         axis = {"format": "%b %y", "tickCount": {"interval": "month", "step": step}}
     return {
         "type": "temporal",
@@ -715,7 +796,7 @@ def strata_chart(
                 "encoding": {"shape": shape, "tooltip": tooltip},
             },
         ],
-        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+        "config": chart_config(),
     }
 
 
@@ -737,6 +818,9 @@ def reporting_chart(
     """
     colour, _shape = _group_encodings(groups, [INK, SIGNAL])
     x_enc = {"field": "start", **_time_axis(*dates, periods)}
+    # The bars span the periods already; a domain as well, which x2 takes unparsed, has Vega
+    # warn of conflicting domains and of an infinite extent.
+    del x_enc["scale"]
     return {
         "$schema": SCHEMA,
         "width": "container",
@@ -764,5 +848,5 @@ def reporting_chart(
                 {"field": "teams", "type": "quantitative", "title": _("teams")},
             ],
         },
-        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+        "config": chart_config(),
     }

@@ -10,7 +10,13 @@ from typing import Any
 
 from django.utils.translation import gettext, ngettext
 
-from convene.charts.specs import chart_date, funnel_chart, ranked_chart, reporting_chart
+from convene.charts.specs import (
+    chart_date,
+    funnel_chart,
+    ranked_chart,
+    reporting_chart,
+    share_y_scale,
+)
 from convene.collaboratives.access import Access
 from convene.collaboratives.overview import labelled_teams
 from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
@@ -70,6 +76,15 @@ class MetricSection:
     @property
     def funnel_ranked_id(self) -> str:
         return f"funnel-ranked-{self.metric.pk}"
+
+    @property
+    def rollup_file(self) -> str:
+        """The roll-up's name among the dashboard's chart files (``dashboards:chart-file``)."""
+        return f"all-teams-{self.metric.pk}"
+
+    @property
+    def funnel_file(self) -> str:
+        return f"funnel-{self.metric.pk}"
 
     @property
     def has_chart(self) -> bool:
@@ -335,6 +350,8 @@ def team_charts(
             )
             charts.append((team, chart))
     charts.sort(key=lambda pair: (not pair[0].is_named, pair[0].label.lower()))
+    # One y-scale for every team: side by side, a higher line is a higher value.
+    share_y_scale([chart.spec for _team, chart in charts], metric.kind == Metric.Kind.PROPORTION)
     return charts
 
 

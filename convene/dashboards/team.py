@@ -283,7 +283,8 @@ def chart_for(
 ) -> MetricChart:
     """Run the engine on a series and describe the result for the page and for files.
 
-    A compact chart (a small multiple) has no title of its own: its card names the team.
+    A compact chart (a small multiple) has no title of its own (its card names the team) and
+    four month labels at most, which its width holds without their running into each other.
     ``shown`` says what a roll-up's values are ("median of the teams' values"), on the
     subtitle and the axis. A roll-up's incomplete periods (``series.partial``) reach the
     engine as missing and are drawn hollow with how many teams reported.
@@ -322,6 +323,7 @@ def chart_for(
         percent=metric.kind == Metric.Kind.PROPORTION,
         subtitle=subtitle,
         height=height,
+        ticks=4 if compact else 12,
         phases=[
             {"x": rows[phase.index]["x"], "label": phase.label, "reason": phase.reason}
             for phase in series.phases

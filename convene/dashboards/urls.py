@@ -30,4 +30,9 @@ urlpatterns = [
         views.team_chart_file,
         name="team-chart-file",
     ),
+    path(
+        "c/<int:collaborative_id>/dashboard/charts/<slug:chart>.<str:fmt>",
+        views.chart_file,
+        name="chart-file",
+    ),
 ]

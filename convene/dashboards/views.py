@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.text import slugify
 from django.utils.translation import get_language
 
-from convene.charts.render import to_png, to_svg
 from convene.collaboratives.access import Access, collaborative_for, team_for
 from convene.collaboratives.overview import labelled_teams
 from convene.measures.access import metric_in
 from convene.measures.owed import reportable_periods
 from convene.reporting.access import report_in
-from convene.reporting.exports import Column, Sheet, csv_file
 from convene.reporting.progress import collaborative_progress, team_progress
 
 from .cache import cached_body, page_key
 from .collaborative import metric_sections, reporting_table, reporting_trend, team_charts
+from .files import CHART_FORMATS, CONTROL_HEADER, ChartFile, control_rows, dashboard_chart, respond
 from .period import period_figures
-from .team import MetricChart, chart_for, team_series
+from .team import chart_for, team_series
 from .team import team_charts as charts_of_team
 
 
@@ -161,9 +158,6 @@ def period_figures_view(
     return render(request, "dashboards/period_figures.html", context)
 
 
-CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
-
-
 @login_required
 def team_chart_file(
     request: HttpRequest, collaborative_id: int, team_id: int, metric_id: int, fmt: str
@@ -175,61 +169,28 @@ def team_chart_file(
         raise Http404
     metric = metric_in(team, metric_id)
     series = team_series(team, [metric], reportable_periods(team))[0]
-    chart = chart_for(
-        series, title=f"{metric.name} · {team.name}", rules=team.collaborative.chart_rules
+    title = f"{metric.name} · {team.name}"
+    chart = chart_for(series, title=title, rules=team.collaborative.chart_rules)
+    name = f"{team.name}-{metric.short_name}"
+    return respond(
+        ChartFile(name, title, chart.sentences, chart.spec, CONTROL_HEADER, control_rows(chart)),
+        fmt,
     )
-    slug = slugify(f"{team.name}-{metric.short_name}") or "chart"
-    if fmt == "csv":
-        body = _chart_csv(chart)
-    elif fmt == "svg":
-        body = to_svg(chart.spec)
-    else:
-        body = to_png(chart.spec)
-    response = HttpResponse(body, content_type=CHART_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
-    return response
 
 
-CHART_CSV_COLUMNS = [
-    Column(name)
-    for name in (
-        "period",
-        "numerator",
-        "denominator",
-        "value",
-        "centre",
-        "lower_limit",
-        "upper_limit",
-        "baseline",
-        "excluded",
-        "special_cause",
-        "note",
-    )
-]
-
-
-def _chart_csv(chart: MetricChart) -> bytes:
-    """The chart's figures and limits, written as every CSV of ours is (``csv_file``)."""
-    series = chart.series
-    rows = (
-        [
-            date.fromisoformat(row["x"][:10]),  # the period's first day, not the chart's time
-            _significant(series.numerators[index], digits=15),
-            _significant(series.denominators[index], digits=15),
-            _significant(row["y"]),
-            _significant(row["cl"]),
-            _significant(row["lcl"]),
-            _significant(row["ucl"]),
-            "yes" if row["baseline"] else "",
-            "" if row["include"] else "yes",
-            "yes" if row["signal"] else "",
-            row["note"],
-        ]
-        for index, row in enumerate(chart.rows)
-    )
-    return csv_file(Sheet("Chart", CHART_CSV_COLUMNS, rows))
-
-
-def _significant(number: float | None, digits: int = 6) -> float | None:
-    """Computed values to 6 significant digits; figures as entered (``digits=15``)."""
-    return None if number is None else float(f"{number:.{digits}g}")
+@login_required
+def chart_file(request: HttpRequest, collaborative_id: int, chart: str, fmt: str) -> HttpResponse:
+    """One chart of the collaborative dashboard as a file, as this person sees it there: a
+    metric's roll-up ("all-teams-<metric>") or funnel ("funnel-<metric>"), the progress score
+    ("progress") or the reporting rates ("reporting")."""
+    collaborative, access = collaborative_for(request, collaborative_id, "view_dashboard")
+    if fmt not in CHART_FORMATS:
+        raise Http404
+    kind, _dash, number = chart.rpartition("-")
+    kind, metric_id = (kind, int(number)) if number.isdigit() and kind else (chart, None)
+    metric = metric_in(collaborative, metric_id) if metric_id is not None else None
+    periods = list(collaborative.periods.filter(starts_on__lte=collaborative.today()))
+    found = dashboard_chart(access, kind, metric, periods)
+    if found is None:
+        raise Http404
+    return respond(found, fmt)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import assert_no_csp_violations, watch_csp
+from .helpers import assert_no_csp_violations, assert_no_vega_warnings, watch_csp, watch_vega
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -68,10 +68,13 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 @pytest.fixture
 def context(context: Any) -> Iterator[Any]:
-    """pytest-playwright's context, failing the test on any Content-Security-Policy violation."""
+    """pytest-playwright's context, failing the test on any Content-Security-Policy violation
+    and on any warning from Vega."""
     violations = watch_csp(context)
+    warnings = watch_vega(context)
     yield context
     assert_no_csp_violations(violations)
+    assert_no_vega_warnings(warnings)
 
 
 @pytest.fixture
@@ -82,13 +85,14 @@ def new_context(browser: Any, browser_context_args: dict[str, Any]) -> Iterator[
     def new_context(**kwargs: Any) -> Any:
         context = browser.new_context(**{**browser_context_args, **kwargs})
         context.set_default_timeout(10_000)
-        opened.append((context, watch_csp(context)))
+        opened.append((context, watch_csp(context), watch_vega(context)))
         return context
 
     yield new_context
-    for context, violations in opened:
+    for context, violations, warnings in opened:
         context.close()
         assert_no_csp_violations(violations)
+        assert_no_vega_warnings(warnings)
 
 
 @pytest.fixture

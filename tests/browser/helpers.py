@@ -36,6 +36,25 @@ def watch_csp(context: Any) -> list[str]:
     return violations
 
 
+def watch_vega(context: Any) -> list[str]:
+    """Vega's warnings on every page of the context: a spec it had to bend ("Dropping fit-y",
+    "Conflicting scale property", "Infinite extent") is a chart drawn other than written."""
+    warnings: list[str] = []
+    context.on(
+        "console",
+        lambda message: (
+            warnings.append(message.text)
+            if message.type == "warning" and message.text.startswith("WARN")
+            else None
+        ),
+    )
+    return warnings
+
+
+def assert_no_vega_warnings(warnings: list[str]) -> None:
+    assert not warnings, "Vega warned in the console:\n" + "\n".join(warnings)
+
+
 def assert_no_csp_violations(violations: list[str]) -> None:
     assert not violations, "The page broke its Content-Security-Policy:\n" + "\n".join(violations)
 

@@ -123,3 +123,41 @@ def test_months_read_the_same_west_of_greenwich(new_context, world, login, team_
         assert days and set(days) == {1}, days
     finally:
         context.close()
+
+
+def test_the_team_by_team_charts_read_level_and_in_spanish(
+    new_context, world, login, collaborative_url, figures
+):
+    """Small multiples in Spanish: Spanish month names, four at most, none running into the
+    next, on one y-scale; and no Vega warning (the context fails on one)."""
+    world.host.language = "es"
+    world.host.save()
+    context = new_context(locale="es-ES")
+    try:
+        page = context.new_page()
+        login(context, world.host)
+        page.goto(f"{collaborative_url}dashboard/metrics/{figures.pk}/teams/")
+        charts = page.locator(".small-multiple .chart")
+        expect(charts.first.locator("svg")).to_be_visible()
+        expect(charts.nth(1).locator("svg")).to_be_visible()
+        spanish = {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov"}
+        ticks = []
+        for chart in charts.all():
+            labels = chart.locator("g.role-axis-label").first.locator("text").all_text_contents()
+            assert 2 <= len(labels) <= 4 and {label[:3] for label in labels} <= spanish, labels
+            y_axis = chart.locator("g.role-axis-label").nth(1).locator("text")
+            ticks.append(y_axis.all_text_contents())
+            boxes = [
+                box
+                for box in (
+                    text.bounding_box()
+                    for text in chart.locator("g.role-axis-label").first.locator("text").all()
+                )
+                if box
+            ]
+            for left, right in zip(boxes, boxes[1:], strict=False):
+                assert left["x"] + left["width"] < right["x"], "month labels overlap"
+        assert ticks[0] == ticks[1], ticks  # one y-scale
+        check_page(page, "dashboard-teams-spanish")
+    finally:
+        context.close()

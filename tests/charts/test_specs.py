@@ -103,3 +103,26 @@ def test_the_drawn_axis_names_each_period_once(starts: list[date], most: int) ->
     assert labels, "no time axis labels found"
     assert [label for label, count in Counter(labels).items() if count > 1] == []
     assert len(labels) <= most
+
+
+def test_a_small_chart_names_few_months_and_none_twice() -> None:
+    """A small multiple is a third of the page wide: four month labels, level, not a dozen."""
+    starts = _months(22)
+    figures = [50.0 + (i * 7) % 11 for i in range(len(starts))]
+    result = assess(figures, x=starts, chart="i", direction="up", freeze=11)
+    spec = control_chart(chart_rows(result), title="", y_title="%", height=120, ticks=4)
+    assert "title" not in spec  # the card's heading names the team, once
+    labels = _x_labels(to_svg({**spec, "width": 300}))
+    assert 2 <= len(labels) <= 4, labels
+    assert len(set(labels)) == len(labels), labels
+
+
+def test_months_are_named_in_the_readers_language() -> None:
+    from django.utils import translation
+
+    with translation.override("es"):
+        svg = to_svg(_chart(_months(12)))
+    labels = _x_labels(svg)
+    assert "ene 25" in labels and "abr 25" in labels, labels
+    with translation.override("en"):
+        assert "Jan 25" in _x_labels(to_svg(_chart(_months(12))))

@@ -380,6 +380,13 @@ CASES += [
     ("dashboards:dashboard", "get", _c, None, EVERYONE_IN),
     ("dashboards:dashboard-teams", "get", _metric, None, EVERYONE_IN),
     (
+        "dashboards:chart-file",
+        "get",
+        lambda w: {**_c(w), "chart": f"all-teams-{_metric(w)['metric_id']}", "fmt": "csv"},
+        None,
+        EVERYONE_IN,
+    ),
+    (
         "reporting:progress-score",
         "post",
         lambda w: {**_report(w), "rater": "team"},
@@ -603,6 +610,7 @@ OBSERVER_READS = {
     "measures:schedule": "when teams report, which dates the aggregate charts run over",
     "dashboards:dashboard": "the aggregate dashboard: roll-ups and reporting rates, no team named",
     "dashboards:dashboard-teams": "opens, but shows no team's chart: observers see no team",
+    "dashboards:chart-file": "the aggregate dashboard's charts as files: roll-ups, no team named",
     "measures:rollup-phases": "the phases of the aggregate chart (the host's reasons, no team's)",
     "accounts:profile": "their own account",
     "accounts:password-change": "their own account",

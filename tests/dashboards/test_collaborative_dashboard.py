@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date, datetime
@@ -215,8 +216,10 @@ def test_the_reporting_rate_is_charted_for_every_period_so_far(client, world, bp
     }
     # January 2026 (the teams joined at the start; 2025 is baseline history, counted apart)
     # to November 2026: every period owed, not only the table's last twelve.
-    axis = _reporting_spec(body)["encoding"]["x"]["scale"]["domain"]
-    assert axis == ["2026-01-01T00:00", "2026-11-30T00:00"]
+    # The bars span them (no domain besides: Vega would warn of conflicting domains).
+    values = _reporting_spec(body)["data"]["values"]
+    span = [min(row["start"] for row in values), max(row["end"] for row in values)]
+    assert span == ["2026-01-01T00:00", "2026-11-30T00:00"]
     assert "In October 2026, 1 of 2 teams reported (50%): 1 on time, 0 late." in body
     assert re.search(r"January 2026</th><td>0</td><td>0</td><td>0 of 2 \(0%\)</td>", body), (
         "the text alternative starts with the first period owed"
@@ -238,3 +241,26 @@ def test_the_reporting_rates_of_every_period_come_from_one_query(world, bp):
         trend = reporting_trend(access, periods, teams)
     assert len(trend.rates) == 11  # January to November 2026: 2025 is history, not owed
     assert len(queries) == 2  # the reports, counted per period, and the schedule
+
+
+def test_the_team_by_team_charts_share_one_y_scale(client, world, bp):
+    """Side by side, a higher line is a higher value: every small multiple has the same y-scale,
+    from the lowest to the highest value or limit of any team, within 0 to 100 %."""
+    body = _teams_page(client, world.host, world, bp)
+    specs = [
+        json.loads(html.unescape(found))
+        for found in re.findall(
+            r'<script id="spec-[^"]+" type="application/json">(.*?)</script>', body, re.S
+        )
+    ]
+    assert len(specs) == 2
+    domains = [
+        layer["encoding"]["y"]["scale"]["domain"]
+        for spec in specs
+        for layer in spec["layer"]
+        if "scale" in layer.get("encoding", {}).get("y", {})
+    ]
+    assert len(domains) == 2 and domains[0] == domains[1]
+    low, high = domains[0]
+    assert 0 <= low < 48 and 71 < high <= 100  # FLAT's lowest 48, RISING's highest 71
+    assert all("title" not in spec for spec in specs)  # the card names the team, once
