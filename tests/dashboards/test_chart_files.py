@@ -81,8 +81,9 @@ def test_each_chart_downloads_as_png_svg_and_csv(client, world, bp, kind, per_me
     title = re.search(r"<svg[^>]*><title>([^<]+)</title><desc>([^<]+)</desc>", svg)
     assert title, svg[:400]
     data = _get(client, world.host, _url(world, kind, "csv", metric))
-    assert data["Content-Type"] == "text/csv"
-    rows = list(csv.reader(io.StringIO(data.content.decode())))
+    assert data["Content-Type"] == "text/csv; charset=utf-8"
+    assert data.content.startswith("\ufeff".encode())  # spreadsheets then read it as UTF-8
+    rows = list(csv.reader(io.StringIO(data.content.decode("utf-8-sig"))))
     assert len(rows) > 1
 
 
@@ -95,7 +96,7 @@ def test_the_svg_says_what_the_roll_up_shows(client, world, bp):
 
 
 def test_the_roll_up_csv_has_the_figures_and_the_teams_reported(client, world, bp):
-    data = _get(client, world.observer, _url(world, "all-teams", "csv", bp)).content.decode()
+    data = _get(client, world.observer, _url(world, "all-teams", "csv", bp)).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(data)))
     january = next(row for row in rows if row["period"] == "2025-01-01")
     assert (january["numerator"], january["denominator"]) == ("100", "220")
@@ -105,7 +106,7 @@ def test_the_roll_up_csv_has_the_figures_and_the_teams_reported(client, world, b
 def test_team_names_in_the_funnel_csv_cannot_become_formulas(client, world, bp):
     world.team_a.name = '=HYPERLINK("http://x")'
     world.team_a.save()
-    data = _get(client, world.host, _url(world, "funnel", "csv", bp)).content.decode()
+    data = _get(client, world.host, _url(world, "funnel", "csv", bp)).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in data
     assert "\n=HYPERLINK" not in data
 
