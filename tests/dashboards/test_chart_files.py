@@ -96,7 +96,9 @@ def test_the_svg_says_what_the_roll_up_shows(client, world, bp):
 
 
 def test_the_roll_up_csv_has_the_figures_and_the_teams_reported(client, world, bp):
-    data = _get(client, world.observer, _url(world, "all-teams", "csv", bp)).content.decode("utf-8-sig")
+    data = _get(client, world.observer, _url(world, "all-teams", "csv", bp)).content.decode(
+        "utf-8-sig"
+    )
     rows = list(csv.DictReader(io.StringIO(data)))
     january = next(row for row in rows if row["period"] == "2025-01-01")
     assert (january["numerator"], january["denominator"]) == ("100", "220")
