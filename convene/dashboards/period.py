@@ -22,6 +22,7 @@ class PeriodFigure:
     value: float | None  # this period's, as plotted (a percentage, a rate, or the figure)
     previous: float | None  # the period before's
     excluded: bool  # this period's figure is left out of the chart's calculations
+    drawn: bool = True  # False while the metric has no figure up to this period: no chart
 
     @property
     def metric(self) -> Metric:
@@ -81,6 +82,7 @@ def period_figures(team: Team, period: ReportingPeriod) -> list[PeriodFigure]:
                 _plotted(series, last),
                 _plotted(series, last - 1) if last else None,
                 last in series.excluded,
+                series.has_data,
             )
         )
     return figures

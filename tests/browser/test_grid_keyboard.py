@@ -109,3 +109,19 @@ def test_the_grid_needs_no_sideways_scrolling_on_a_phone(grid):
     expect(january).to_contain_text("Saved")
     shoot(page, "grid-phone")
     assert_accessible(page)
+
+
+def test_the_period_page_needs_no_sideways_scrolling_on_a_phone(grid, team_url, periods):
+    page = grid
+    page.set_viewport_size(PHONE)
+    page.goto(f"{team_url}reports/{periods[0].pk}/")
+    assert_no_sideways_scroll(page)
+    holder = page.locator(".period-lines")
+    assert holder.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    page.get_by_label("BP measured: numerator or value").fill("31")
+    page.get_by_label("BP measured: denominator").fill("40")
+    page.get_by_label("Note on BP measured").fill("Two clinics closed for a day")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_label("Note on BP measured")).to_have_value("Two clinics closed for a day")
+    shoot(page, "period-report-phone")
+    assert_accessible(page)

@@ -82,3 +82,15 @@ def test_the_change_falls_and_the_first_period_has_none(client, world, bp):
     assert "+11.1 points from the period before" in body
     body = _figures(client, world, periods[1]).content.decode()
     assert "−8 points from the period before" in body
+
+
+def test_a_metric_with_no_figure_yet_gets_no_empty_chart(client, world, bp):
+    from ..factories import make_bp_metric
+
+    empty = make_bp_metric(world.collaborative, name="BP measured", short_name="BP measured")
+    client.force_login(world.coach)
+    body = _figures(client, world, world.collaborative.periods.first()).content.decode()
+    # An empty chart would be drawn with no scale (Vega warns) and no words (axe objects).
+    assert f'id="spec-period-{bp.pk}"' in body
+    assert f'id="spec-period-{empty.pk}"' not in body
+    assert "BP measured" in body
