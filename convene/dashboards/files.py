@@ -145,37 +145,7 @@ def dashboard_chart(
     if metric is not None:
         return None
     if kind == "progress":
-        progress = collaborative_progress(collaborative, periods)
-        if progress.spec is None:
-            return None
-        latest = progress.latest
-        return ChartFile(
-            gettext("progress score"),
-            _spec_title(progress.spec),
-            [
-                gettext("%(period)s: team's own score %(team)s, coach's score %(coach)s.")
-                % {
-                    "period": latest.period.label,
-                    "team": _score(latest.team),
-                    "coach": _score(latest.coach),
-                }
-            ]
-            if latest
-            else [],
-            progress.spec,
-            ["period", "team_score", "teams", "coach_score", "teams_coached"],
-            [
-                [
-                    point.period.starts_on.isoformat(),
-                    csv_number(point.team),
-                    point.team_count,
-                    csv_number(point.coach),
-                    point.coach_count,
-                ]
-                for point in progress.points
-                if point.team is not None or point.coach is not None
-            ],
-        )
+        return progress_file(collaborative_progress(collaborative, periods))
     if kind == "reporting" and access.can("view_reporting_status"):
         trend = reporting_trend(access, periods, labelled_teams(access))
         if trend is None:
@@ -203,3 +173,37 @@ def dashboard_chart(
 
 def _score(score: float | None) -> str:
     return "—" if score is None else f"{score:.1f}"
+
+
+def progress_file(progress: Any, name: str = "") -> ChartFile | None:
+    """A progress-score chart (the collaborative's or a team's) as a file; None when empty."""
+    if progress.spec is None:
+        return None
+    latest = progress.latest
+    return ChartFile(
+        name or gettext("progress score"),
+        _spec_title(progress.spec),
+        [
+            gettext("%(period)s: team's own score %(team)s, coach's score %(coach)s.")
+            % {
+                "period": latest.period.label,
+                "team": _score(latest.team),
+                "coach": _score(latest.coach),
+            }
+        ]
+        if latest
+        else [],
+        progress.spec,
+        ["period", "team_score", "teams", "coach_score", "teams_coached"],
+        [
+            [
+                point.period.starts_on.isoformat(),
+                csv_number(point.team),
+                point.team_count,
+                csv_number(point.coach),
+                point.coach_count,
+            ]
+            for point in progress.points
+            if point.team is not None or point.coach is not None
+        ],
+    )

@@ -26,6 +26,11 @@ urlpatterns = [
         name="period-figures",
     ),
     path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/charts/progress.<str:fmt>",
+        views.team_progress_file,
+        name="team-progress-file",
+    ),
+    path(
         "c/<int:collaborative_id>/teams/<int:team_id>/charts/<int:metric_id>.<str:fmt>",
         views.team_chart_file,
         name="team-chart-file",

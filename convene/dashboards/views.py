@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from convene.collaboratives.access import Access, collaborative_for, team_for
 from convene.collaboratives.overview import labelled_teams
@@ -18,7 +18,15 @@ from convene.reporting.progress import collaborative_progress, team_progress
 
 from .cache import cached_body, page_key
 from .collaborative import metric_sections, reporting_table, reporting_trend, team_charts
-from .files import CHART_FORMATS, CONTROL_HEADER, ChartFile, control_rows, dashboard_chart, respond
+from .files import (
+    CHART_FORMATS,
+    CONTROL_HEADER,
+    ChartFile,
+    control_rows,
+    dashboard_chart,
+    progress_file,
+    respond,
+)
 from .period import period_figures
 from .team import chart_for, team_series
 from .team import team_charts as charts_of_team
@@ -176,6 +184,23 @@ def team_chart_file(
         ChartFile(name, title, chart.sentences, chart.spec, CONTROL_HEADER, control_rows(chart)),
         fmt,
     )
+
+
+@login_required
+def team_progress_file(
+    request: HttpRequest, collaborative_id: int, team_id: int, fmt: str
+) -> HttpResponse:
+    """The team's progress-score chart as a file, as its dashboard draws it."""
+    team, _access = team_for(request, collaborative_id, team_id, "view_team_data")
+    if fmt not in CHART_FORMATS:
+        raise Http404
+    found = progress_file(
+        team_progress(team, reportable_periods(team)),
+        f"{team.name}-{gettext('progress score')}",
+    )
+    if found is None:
+        raise Http404
+    return respond(found, fmt)
 
 
 @login_required

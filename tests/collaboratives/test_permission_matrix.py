@@ -363,6 +363,16 @@ CASES += [
     ("measures:delete-team-metric", "post", _team_metric_not_allowed, None, NOBODY_INSIDE),
 ]
 
+
+def _team_scored(w: World) -> dict[str, Any]:
+    from convene.reporting.models import ProgressScore
+
+    ProgressScore.objects.create(
+        team=w.team_a, period=_period(w), rater="team", score=2, scored_by=w.data_lead
+    )
+    return {**_t(w), "fmt": "csv"}
+
+
 CASES += [
     ("reporting:team-data", "get", _t, None, TEAM_A_READERS),
     (
@@ -418,6 +428,7 @@ CASES += [
     ("reporting:team-template", "get", _t, None, TEAM_A_READERS),
     ("reporting:import-figures", "get", _t, None, TEAM_A_WRITERS),
     ("reporting:export", "get", lambda w: {**_c(w), "fmt": "csv"}, None, HOST_ONLY),
+    ("dashboards:team-progress-file", "get", _team_scored, None, TEAM_A_READERS),
     (
         "dashboards:team-chart-file",
         "get",

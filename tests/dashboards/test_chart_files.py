@@ -138,3 +138,31 @@ def test_observers_download_no_reporting_chart_when_not_shown_one(client, world,
     shown = _url(world, "reporting", "csv") in page.content.decode()
     status = _get(client, world.observer, _url(world, "reporting", "csv")).status_code
     assert status == (200 if shown else 404)
+
+
+def test_the_team_dashboard_progress_chart_downloads_too(client, world, bp):
+    team_urls = {
+        fmt: reverse(
+            "dashboards:team-progress-file",
+            args=[world.collaborative.pk, world.team_a.pk, fmt],
+        )
+        for fmt in ("png", "svg", "csv")
+    }
+    client.force_login(world.data_lead)
+    page = client.get(
+        reverse("dashboards:team-dashboard", args=[world.collaborative.pk, world.team_a.pk])
+    ).content.decode()
+    for url in team_urls.values():
+        assert f'href="{url}"' in page
+    svg = client.get(team_urls["svg"]).content.decode()
+    assert re.search(r"<svg[^>]*><title>[^<]+</title><desc>[^<]+</desc>", svg)
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(team_urls["csv"]).content.decode("utf-8-sig")))
+    )
+    assert [(row["period"], row["team_score"], row["coach_score"]) for row in rows] == [
+        ("2026-09-01", "2.5", ""),
+        ("2026-10-01", "", "3"),
+    ]
+    # Another team's people may not have it.
+    client.force_login(world.other_team)
+    assert client.get(team_urls["png"]).status_code in (403, 404)
