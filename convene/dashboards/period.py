@@ -13,7 +13,7 @@ from convene.measures.models import Metric, ReportingPeriod
 from convene.measures.owed import metrics_for
 from convene.measures.templatetags.measures_tags import figure
 
-from .team import MetricChart, Series, chart_for, team_series
+from .team import MetricChart, chart_for, plotted_figure, team_series
 
 
 @dataclass
@@ -50,17 +50,6 @@ def change_text(change: float, metric: Metric) -> str:
     return sign + figure(size, metric)
 
 
-def _plotted(series: Series, index: int) -> float | None:
-    """The figure of one period as the chart plots it, excluded or not."""
-    numerator = series.numerators[index]
-    if numerator is None or index < 0:
-        return None
-    if not series.metric.has_denominator:
-        return numerator
-    denominator = series.denominators[index]
-    return numerator / denominator * series.metric.multiplier if denominator else None
-
-
 def period_figures(team: Team, period: ReportingPeriod) -> list[PeriodFigure]:
     """Each metric the team reports: its value in ``period``, the change from the period
     before, and its compact chart up to ``period``."""
@@ -79,8 +68,8 @@ def period_figures(team: Team, period: ReportingPeriod) -> list[PeriodFigure]:
         figures.append(
             PeriodFigure(
                 chart,
-                _plotted(series, last),
-                _plotted(series, last - 1) if last else None,
+                plotted_figure(series, last),
+                plotted_figure(series, last - 1) if last else None,
                 last in series.excluded,
                 series.has_data,
             )

@@ -467,22 +467,24 @@ def _month(x: Any) -> str:
     return date_format(x, "YEAR_MONTH_FORMAT") if hasattr(x, "year") else str(x)
 
 
+def plotted_figure(series: Series, index: int) -> float | None:
+    """One period's figure as its chart plots it: the percentage or rate, or the figure."""
+    numerator = series.numerators[index]
+    if numerator is None or not series.metric.has_denominator:
+        return numerator
+    denominator = series.denominators[index]
+    return numerator / denominator * series.metric.multiplier if denominator else None
+
+
 def plotted_figures(series: Series) -> list[float | None]:
-    """What a group's line shows, period by period: the percentage or rate, or the figure.
+    """What a group's line shows, period by period (``plotted_figure``).
 
     Excluded figures are left out, as they are from the roll-up.
     """
-    metric = series.metric
-    figures: list[float | None] = []
-    pairs = zip(series.numerators, series.denominators, strict=True)
-    for i, (numerator, denominator) in enumerate(pairs):
-        if numerator is None or i in series.excluded:
-            figures.append(None)
-        elif not metric.has_denominator:
-            figures.append(numerator)
-        else:
-            figures.append(numerator / denominator * metric.multiplier if denominator else None)
-    return figures
+    return [
+        None if i in series.excluded else plotted_figure(series, i)
+        for i in range(len(series.numerators))
+    ]
 
 
 def strata_chart_for(
