@@ -15,8 +15,9 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from convene.collaboratives.models import Team
-from convene.measures.models import Metric, ReportingSchedule
+from convene.measures.models import Metric
 from convene.reporting.models import Feedback, Report, Value
+from tests.factories import make_schedule
 
 NOW = datetime(2026, 4, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 TYPED = "EHR\x0b outage\x00 for\x7f two\x1f weeks"  # as pasted from a word processor, and worse
@@ -31,9 +32,7 @@ def _april_2026():
 
 @pytest.fixture
 def falls(world):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
-    ).sync_periods()
+    make_schedule(world.collaborative, date(2026, 1, 1))
     return Metric.objects.create(
         collaborative=world.collaborative,
         name="Low blood pressure events",

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
+from convene.measures.models import Metric, ReportingPeriod
 from convene.reporting.models import Value
 from tests import hostile
+from tests.factories import make_schedule
 
 NOW = datetime(2026, 4, 20, 12, tzinfo=timezone.get_fixed_timezone(0))
 SECONDS = 3  # of processor time, which other work on a shared machine does not inflate;
@@ -32,9 +33,7 @@ def _april_2026():
 
 @pytest.fixture
 def metric(world):
-    ReportingSchedule.objects.create(
-        collaborative=world.collaborative, first_period_on=date(2026, 1, 1)
-    ).sync_periods()
+    make_schedule(world.collaborative, date(2026, 1, 1))
     return Metric.objects.create(
         collaborative=world.collaborative,
         name="Low blood pressure events",
