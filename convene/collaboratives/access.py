@@ -63,6 +63,22 @@ POLICY: dict[str, frozenset[str]] = {
     # The change package: what teams test. Observers see aggregate views only.
     "view_change_package": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
     "edit_change_package": frozenset({HOST, PLANNING}),
+    # The driver diagram (a planning document like the change package); a team's additions.
+    "view_driver_diagram": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
+    "edit_driver_diagram": frozenset({HOST, PLANNING}),
+    "adapt_team_diagram": frozenset({HOST, OWN_TEAM}),
+    # A team's PDSA cycles and action plans: the team, its coach, hosts, planners and faculty.
+    "view_cycles": frozenset({HOST, PLANNING, FACULTY, ASSIGNED_COACH, OWN_TEAM}),
+    "edit_cycles": frozenset({HOST, OWN_TEAM}),
+    # Cycles a team chose to share, as the sharing setting allows (none under aggregate-only).
+    "view_shared_cycles": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
+    "comment_on_cycles": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
+    "view_action_plans": frozenset({HOST, PLANNING, FACULTY, ASSIGNED_COACH, OWN_TEAM}),
+    "edit_action_plans": frozenset({HOST, OWN_TEAM}),
+    # Which change ideas travel: the spread matrix (teams' columns as sharing allows).
+    "view_spread": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
+    # The coach's view of her teams' plans and cycles (hosts and faculty see every team's).
+    "view_coaching": frozenset({HOST, FACULTY, COACH}),
     "view_measures": EVERY_PARTICIPANT,
     "edit_measures": frozenset({HOST, PLANNING}),
     "view_dashboard": EVERY_PARTICIPANT,

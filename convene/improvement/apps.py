@@ -6,13 +6,28 @@ class ImprovementConfig(AppConfig):
     name = "convene.improvement"
     # The label the app was born with: its migrations, tables and audit events keep it.
     label = "changes"
-    verbose_name = _("Change package")
+    verbose_name = _("Improvement")
 
     def ready(self) -> None:
         # Deleted concepts and key changes are restored from the collaborative's Deleted items.
         from convene.collaboratives import restore
 
-        from .models import ChangeConcept, KeyChange
+        from .models import (
+            ActionPlan,
+            ActionStep,
+            ChangeConcept,
+            Comment,
+            CycleAttachment,
+            DriverNode,
+            KeyChange,
+            PDSACycle,
+        )
 
         restore.register("concept", ChangeConcept, "collaborative")
         restore.register("key_change", KeyChange, "concept__collaborative")
+        restore.register("driver_node", DriverNode, "collaborative")
+        restore.register("cycle", PDSACycle, "collaborative")
+        restore.register("attachment", CycleAttachment, "cycle__collaborative")
+        restore.register("action_plan", ActionPlan, "collaborative")
+        restore.register("action_step", ActionStep, "plan__collaborative")
+        restore.register("comment", Comment, "cycle__collaborative")
