@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cycles_views, views
 
 app_name = "improvement"
 
@@ -42,5 +42,25 @@ urlpatterns = [
         "c/<int:collaborative_id>/changes/key-changes/<int:key_change_id>/delete/",
         views.delete_key_change,
         name="delete-key-change",
+    ),
+]
+
+# PDSA cycles (cycles_views.py).
+urlpatterns += [
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/cycles/",
+        cycles_views.team_cycles,
+        name="cycles",
+    ),
+    path("c/<int:collaborative_id>/cycles/<int:cycle_id>/", cycles_views.cycle, name="cycle"),
+    path(
+        "c/<int:collaborative_id>/cycles/<int:cycle_id>/edit/",
+        cycles_views.edit_cycle,
+        name="edit-cycle",
+    ),
+    path(
+        "c/<int:collaborative_id>/cycles/<int:cycle_id>/ramp/",
+        cycles_views.ramp,
+        name="ramp",
     ),
 ]

@@ -539,6 +539,24 @@ CASES += [
     ),
 ]
 
+
+def _cycle(w: World, **fields: Any) -> dict[str, Any]:
+    from convene.improvement.models import PDSACycle
+
+    cycle = PDSACycle.objects.create(
+        collaborative=w.collaborative, team=w.team_a, title="Repeat high readings", **fields
+    )
+    return {**_c(w), "cycle_id": cycle.pk}
+
+
+# PDSA cycles: a team's own, read by its readers (view_cycles) and written by the team.
+CASES += [
+    ("improvement:cycles", "get", _t, None, TEAM_A_READERS),
+    ("improvement:cycle", "get", _cycle, None, TEAM_A_READERS),
+    ("improvement:edit-cycle", "get", _cycle, None, TEAM_A_WRITERS),
+    ("improvement:ramp", "get", _cycle, None, TEAM_A_READERS),
+]
+
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
 
 
