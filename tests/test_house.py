@@ -37,7 +37,7 @@ ALLOWED_IMPORTS: dict[str, set[str]] = {
     "accounts": {"lib"},
     "collaboratives": {"accounts", "lib"},
     "measures": {"collaboratives", "accounts", "lib"},
-    "improvement": {"measures", "collaboratives", "accounts", "lib"},
+    "improvement": {"measures", "collaboratives", "accounts", "lib", "charts"},
     "trials": {"measures", "collaboratives", "accounts", "lib", "charts"},
     "reporting": {"trials", "measures", "collaboratives", "accounts", "lib", "charts", "spc"},
     "dashboards": {
