@@ -155,9 +155,12 @@ def diagram_spec(aim: str, nodes: Sequence[Node], own_label: str = "") -> dict[s
             {"name": "headings", "values": headings},
             {"name": "legend", "values": [{"label": own_label}] if legend else []},
         ],
+        # The page names the drawing as a whole (role="img" and the sentences) and lists every box
+        # in the outline below it; the marks themselves stay out of the accessibility tree.
         "marks": [
             {
                 "type": "text",
+                "aria": False,
                 "from": {"data": "headings"},
                 "encode": {
                     "enter": {
@@ -173,6 +176,7 @@ def diagram_spec(aim: str, nodes: Sequence[Node], own_label: str = "") -> dict[s
             },
             {
                 "type": "path",
+                "aria": False,
                 "from": {"data": "links"},
                 "encode": {
                     "enter": {
@@ -184,6 +188,7 @@ def diagram_spec(aim: str, nodes: Sequence[Node], own_label: str = "") -> dict[s
             },
             {
                 "type": "rect",
+                "aria": False,
                 "name": "boxes",
                 "from": {"data": "tree"},
                 "encode": {
@@ -203,6 +208,7 @@ def diagram_spec(aim: str, nodes: Sequence[Node], own_label: str = "") -> dict[s
             },
             {
                 "type": "text",
+                "aria": False,
                 "from": {"data": "tree"},
                 "encode": {
                     "enter": {
@@ -220,6 +226,7 @@ def diagram_spec(aim: str, nodes: Sequence[Node], own_label: str = "") -> dict[s
             },
             {
                 "type": "text",
+                "aria": False,
                 "from": {"data": "legend"},
                 "encode": {
                     "enter": {
