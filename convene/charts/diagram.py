@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 SCHEMA = "https://vega.github.io/schema/vega/v6.json"
 KINDS = ("aim", "primary", "secondary", "idea")
@@ -90,7 +91,8 @@ def diagram_spec(aim: str, nodes: Sequence[Node], own_label: str = "") -> dict[s
     row = row_height(nodes)
     aim_height = len(aim_lines) * LINE_HEIGHT + 2 * PADDING + GAP
     # The tidy tree spreads the leaves over the height: one row each keeps boxes apart.
-    body = max(aim_height, row * (leaves(nodes) - 1), row)
+    # d3's tidy tree leaves half a row above the first leaf and below the last.
+    body = max(aim_height, row * leaves(nodes))
     legend = 28 if own_label and any(node.get("own") for node in nodes) else 0
     width = COLUMN_WIDTH * (len(KINDS) - 1) + BOX_WIDTH
     headings = [
@@ -105,12 +107,12 @@ def diagram_spec(aim: str, nodes: Sequence[Node], own_label: str = "") -> dict[s
         "background": "white",
         "padding": 12,
         "width": width,
-        "height": TOP + body + row - GAP + legend,
+        "height": TOP + body + legend,
         "autosize": "none",
         "signals": [
             {"name": "box", "value": BOX_WIDTH},
             {"name": "column", "value": COLUMN_WIDTH},
-            {"name": "top", "value": TOP + (row - GAP) // 2},
+            {"name": "top", "value": TOP - GAP // 2},
         ],
         "data": [
             {
@@ -213,7 +215,7 @@ def diagram_spec(aim: str, nodes: Sequence[Node], own_label: str = "") -> dict[s
                 "encode": {
                     "enter": {
                         "x": {"signal": f"datum.left + {PADDING}"},
-                        "y": {"signal": f"datum.middle - datum.boxHeight / 2 + {PADDING}"},
+                        "y": {"signal": f"datum.middle - datum.boxHeight / 2 + {PADDING + 1}"},
                         "baseline": {"value": "top"},
                         "text": {"field": "lines"},
                         "lineHeight": {"value": LINE_HEIGHT},
@@ -262,15 +264,15 @@ def _value(node_id: int, parent: int | None, lines: list[str], kind: str, own: b
 
 def sentences(aim: str, counts: dict[str, int]) -> list[str]:
     """What the diagram shows, in words: for a file's ``<desc>`` and the page."""
+    primary, secondary, ideas = (counts.get(kind, 0) for kind in ("primary", "secondary", "idea"))
     return [
         _("Aim: %(aim)s.") % {"aim": aim.rstrip(".")} if aim else "",
-        _(
-            "%(primary)s primary drivers, %(secondary)s secondary drivers and %(ideas)s change "
-            "ideas."
-        )
+        _("%(primary)s, %(secondary)s and %(ideas)s.")
         % {
-            "primary": counts.get("primary", 0),
-            "secondary": counts.get("secondary", 0),
-            "ideas": counts.get("idea", 0),
+            "primary": ngettext("%(n)s primary driver", "%(n)s primary drivers", primary)
+            % {"n": primary},
+            "secondary": ngettext("%(n)s secondary driver", "%(n)s secondary drivers", secondary)
+            % {"n": secondary},
+            "ideas": ngettext("%(n)s change idea", "%(n)s change ideas", ideas) % {"n": ideas},
         },
     ]

@@ -11,7 +11,9 @@ from .helpers import check_page
 
 pytestmark = pytest.mark.browser
 
-AIM = "By June 2027, 70% of adults with hypertension in our clinics have blood pressure under 140/90."
+AIM = (
+    "By June 2027, 70% of adults with hypertension in our clinics have blood pressure under 140/90."
+)
 
 FOCUSED = """() => {
     const el = document.activeElement;
