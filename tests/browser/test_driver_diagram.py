@@ -38,6 +38,8 @@ def _add_primary(page, text: str) -> None:
     page.keyboard.press("Enter")
     expect(page.locator(".outline-text", has_text=text)).to_be_visible()
     expect(page.locator(f"li.outline-node:has-text('{text}')").last).to_be_focused()
+    # htmx swapped the outline and the drawing together: the new box is drawn.
+    expect(page.locator(".diagram-drawing svg")).to_contain_text(text)
 
 
 def test_a_planner_builds_a_driver_diagram_with_the_keyboard_only(
