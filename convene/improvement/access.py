@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from convene.collaboratives.access import Access, collaborative_for
-from convene.collaboratives.models import Collaborative
+from convene.collaboratives.models import Collaborative, Team
 
 from .models import (
     ActionPlan,
@@ -23,6 +23,7 @@ from .models import (
     DriverNode,
     KeyChange,
     PDSACycle,
+    TeamDiagram,
 )
 
 
@@ -214,3 +215,11 @@ def visible_plans(access: Access) -> QuerySet[ActionPlan]:
     plans = ActionPlan.objects.filter(collaborative=access.collaborative)
     team_ids = readable_team_ids(access)
     return plans if team_ids is None else plans.filter(team_id__in=team_ids)
+
+
+# --- a team's driver diagram --------------------------------------------------------------------
+
+
+def adopted_diagram(team: Team) -> TeamDiagram | None:
+    """The team's adoption of the collaborative's driver diagram, if it has adopted it."""
+    return TeamDiagram.objects.filter(team=team).first()

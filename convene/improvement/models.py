@@ -170,6 +170,18 @@ class DriverNode(AuditedModel, SoftDeletable):
     def audit_collaborative_id(self) -> int | None:
         return self.collaborative_id
 
+    def soft_delete(self, by: Any) -> None:
+        """Delete the node with everything under it, at one instant (``diagram.py``)."""
+        from .diagram import delete_subtree
+
+        delete_subtree(self, by)
+
+    def restore(self) -> None:
+        """Bring the node back with the nodes deleted with it (``diagram.py``)."""
+        from .diagram import restore_subtree
+
+        restore_subtree(self)
+
 
 class TeamDiagram(AuditedModel):
     """A team's adoption of the collaborative's driver diagram as its own."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cycles_views, views
+from . import cycles_views, diagram_views, views
 
 app_name = "improvement"
 
@@ -62,5 +62,61 @@ urlpatterns += [
         "c/<int:collaborative_id>/cycles/<int:cycle_id>/ramp/",
         cycles_views.ramp,
         name="ramp",
+    ),
+]
+
+# The driver diagram (diagram_views.py).
+urlpatterns += [
+    path("c/<int:collaborative_id>/diagram/", diagram_views.driver_diagram, name="diagram"),
+    path(
+        "c/<int:collaborative_id>/diagram/file.<str:fmt>",
+        diagram_views.diagram_file,
+        name="diagram-file",
+    ),
+    path(
+        "c/<int:collaborative_id>/diagram/start/",
+        diagram_views.diagram_start,
+        name="diagram-start",
+    ),
+    path("c/<int:collaborative_id>/diagram/new/", diagram_views.new_node, name="new-node"),
+    path(
+        "c/<int:collaborative_id>/diagram/nodes/<int:node_id>/edit/",
+        diagram_views.edit_node,
+        name="edit-node",
+    ),
+    path(
+        "c/<int:collaborative_id>/diagram/nodes/<int:node_id>/move/<str:operation>/",
+        diagram_views.move_node,
+        name="move-node",
+    ),
+    path(
+        "c/<int:collaborative_id>/diagram/nodes/<int:node_id>/move-under/",
+        diagram_views.move_node_to,
+        name="move-node-under",
+    ),
+    path(
+        "c/<int:collaborative_id>/diagram/nodes/<int:node_id>/delete/",
+        diagram_views.delete_node,
+        name="delete-node",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/diagram/",
+        diagram_views.team_diagram,
+        name="team-diagram",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/diagram/file.<str:fmt>",
+        diagram_views.team_diagram_file,
+        name="team-diagram-file",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/diagram/adopt/",
+        diagram_views.adopt_diagram,
+        name="adopt-diagram",
+    ),
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/diagram/new/",
+        diagram_views.new_team_node,
+        name="new-team-node",
     ),
 ]

@@ -557,6 +557,75 @@ CASES += [
     ("improvement:ramp", "get", _cycle, None, TEAM_A_READERS),
 ]
 
+
+def _node(w: World, team: bool = False) -> dict[str, Any]:
+    from convene.improvement import diagram
+
+    primary = diagram.add(w.collaborative, "Accurate measurement")
+    if team:
+        diagram.adopt(w.team_a, w.leader)
+        node = diagram.add(w.collaborative, "Kiosk", primary, team=w.team_a)
+    else:
+        diagram.add(w.collaborative, "Treatment")
+        node = diagram.add(w.collaborative, "Technique", primary)
+    return {**_c(w), "node_id": node.pk}
+
+
+def _adopted(w: World) -> dict[str, Any]:
+    from convene.improvement import diagram
+
+    diagram.adopt(w.team_a, w.leader)
+    return _t(w)
+
+
+# The driver diagram: read by participants but observers, written by planners; a team's
+# diagram read by the team's readers, its own additions written by the team.
+CASES += [
+    ("improvement:diagram", "get", _c, None, NOT_OBSERVER),
+    ("improvement:diagram-file", "get", lambda w: {**_c(w), "fmt": "svg"}, None, NOT_OBSERVER),
+    ("improvement:diagram-start", "get", _c, None, PLANNERS),
+    ("improvement:diagram-start", "post", _c, lambda w: {"point": "tobacco"}, PLANNERS),
+    ("improvement:new-node", "get", _c, None, PLANNERS),
+    ("improvement:new-node", "post", _c, lambda w: {"text": "Self-management"}, PLANNERS),
+    ("improvement:edit-node", "get", _node, None, PLANNERS),
+    ("improvement:edit-node", "get", lambda w: _node(w, team=True), None, TEAM_A_WRITERS),
+    (
+        "improvement:move-node",
+        "post",
+        lambda w: {**_node(w), "operation": "outdent"},
+        None,
+        PLANNERS,
+    ),
+    (
+        "improvement:move-node",
+        "post",
+        lambda w: {**_node(w, team=True), "operation": "outdent"},
+        None,
+        TEAM_A_WRITERS,
+    ),
+    ("improvement:move-node-under", "post", _node, lambda w: {"parent": ""}, PLANNERS),
+    ("improvement:delete-node", "post", _node, None, PLANNERS),
+    ("improvement:delete-node", "post", lambda w: _node(w, team=True), None, TEAM_A_WRITERS),
+    ("improvement:team-diagram", "get", _t, None, TEAM_A_READERS),
+    (
+        "improvement:team-diagram-file",
+        "get",
+        lambda w: {**_t(w), "fmt": "pdf"},
+        None,
+        TEAM_A_READERS,
+    ),
+    ("improvement:adopt-diagram", "post", _t, None, TEAM_A_WRITERS),
+    ("improvement:new-team-node", "get", _adopted, None, TEAM_A_WRITERS),
+    (
+        "improvement:new-team-node",
+        "post",
+        _adopted,
+        lambda w: {"text": "Our kiosk"},
+        TEAM_A_WRITERS,
+    ),
+]
+
+
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
 
 
