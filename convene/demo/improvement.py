@@ -140,7 +140,10 @@ def _team_diagram(team: Team, people: dict[str, Any], collaborative: Collaborati
     leader = people.get("change_leader")
     parent = DriverNode.objects.get(collaborative=collaborative, team__isnull=True, text=under)
     with acting_as(leader):
-        TeamDiagram.objects.get_or_create(team=team, defaults={"adopted_by": leader})
+        adopted_at = _noon(team.joined_on + timedelta(days=7))
+        TeamDiagram.objects.get_or_create(
+            team=team, defaults={"adopted_by": leader, "adopted_at": adopted_at}
+        )
         node = DriverNode.objects.create(
             collaborative=collaborative,
             team=team,
@@ -148,6 +151,7 @@ def _team_diagram(team: Team, people: dict[str, Any], collaborative: Collaborati
             text=text,
             description=about,
             position=len(parent.children.all()),
+            created_at=adopted_at,
         )
         node.metrics.set(parent.children.filter(team__isnull=True).first().metrics.all())
     return {text: node}
@@ -306,7 +310,7 @@ def _plan(
                 "soon": (today + timedelta(days=10), "todo", None),
                 "later": (today + timedelta(days=35), "todo", None),
                 "cycle": (
-                    newest.starts_on,
+                    newest.ends_on,
                     "doing" if newest.status == "doing" else "todo",
                     newest,
                 ),
