@@ -59,7 +59,7 @@ def load_improvement(collaborative: Collaborative, spec: dict[str, Any], users: 
         _rng, _improves, change_at = team_story(collaborative, team.name, index)
         shift_on = world.periods[min(change_at, len(world.periods) - 1)].starts_on
         cycles = _cycles(world, team, story, people, ideas, shift_on)
-        _plan(world, team, story, people, ideas, cycles)
+        _plan(world, team, story, people, cycles)
 
 
 class _World:
@@ -79,6 +79,13 @@ class _World:
         past = [s for s in spec.get("learning_sessions", []) if s[0] <= self.today - timedelta(7)]
         self.session = past[-1] if past else (collaborative.start_on, "")
         self._people: dict[int, dict[str, Any]] = {}
+        by_pk = {m.pk: m for m in self.metrics.values()}
+        links = DriverNode.metrics.through.objects.filter(
+            drivernode__collaborative=collaborative
+        ).order_by("pk")
+        self._metric_of: dict[int, Any] = {}
+        for link in links:
+            self._metric_of.setdefault(link.drivernode_id, by_pk.get(link.metric_id))
 
     def people(self, team: Team) -> dict[str, Any]:
         """The team's current members by role (the first of each role)."""
@@ -88,6 +95,10 @@ class _World:
                 found.setdefault(membership.role, membership.user)
             self._people[team.pk] = found
         return self._people[team.pk]
+
+    def metric_of(self, node: DriverNode | None) -> Any:
+        """The first metric an idea moves: the one its decisive cycle is read against."""
+        return self._metric_of.get(node.pk) if node is not None else None
 
     def period_of(self, day: date) -> Any:
         return next((p for p in self.periods if p.starts_on <= day <= p.ends_on), None)
@@ -124,8 +135,8 @@ def _diagram(
                 middle = add(secondary, top, s)
                 for i, (idea, changes, measured_by) in enumerate(ideas):
                     node = add(idea, middle, i)
-                    node.key_changes.set([key_changes[name] for name in changes])
-                    node.metrics.set([metrics[short] for short in measured_by])
+                    node.key_changes.add(*[key_changes[name] for name in changes])
+                    node.metrics.add(*[metrics[short] for short in measured_by])
     return nodes
 
 
@@ -217,7 +228,7 @@ def _cycles(
                 fields["idea"] = ideas[ramp["idea"]]
             if timing == "shift" and k == len(stages) - 1 and stage["status"] == "done":
                 # The last test of the ramp is read against the chart of the month it ended.
-                fields["metric"] = fields["idea"].metrics.first() if "idea" in fields else None
+                fields["metric"] = world.metric_of(fields.get("idea"))
                 fields["period"] = world.period_of(ends)
             written = _noon(min(starts - timedelta(days=2), world.today))
             with acting_as(leader):
@@ -275,7 +286,6 @@ def _plan(
     team: Team,
     story: dict[str, Any],
     people: dict[str, Any],
-    ideas: dict[str, DriverNode],
     cycles: dict[str, list[PDSACycle]],
 ) -> None:
     spec = story["plan"]
