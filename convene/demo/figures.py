@@ -67,6 +67,22 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return k
 
 
+def team_story(
+    collaborative: Collaborative, team_name: str, index: int
+) -> tuple[random.Random, bool, int]:
+    """A team's figures generator, whether its figures improve, and the position of the
+    period they start to: the month it starts testing changes, never before the month after
+    the collaborative's kickoff (its first PDSA cycles lead up to it)."""
+    rng = random.Random(f"{collaborative.name}/{team_name}")
+    improves = index % 4 != 3  # most teams improve; one in four does not
+    first = collaborative.periods.order_by("starts_on").values_list("starts_on", flat=True)[:1]
+    kickoff = 0
+    if first:
+        start, begun = collaborative.start_on, first[0]
+        kickoff = (start.year - begun.year) * 12 + start.month - begun.month
+    return rng, improves, max(rng.randint(11, 14), kickoff + 1)
+
+
 def load_values(collaborative: Collaborative, waiting: frozenset[str] = frozenset()) -> int:
     """Fill in figures and reports for every team that has none yet. Returns rows added.
 
@@ -85,14 +101,12 @@ def load_values(collaborative: Collaborative, waiting: frozenset[str] = frozense
     for index, team in enumerate(collaborative.teams.order_by("pk")):
         if team.name in waiting or Value.objects.filter(team=team).exists():
             continue
-        rng = random.Random(f"{collaborative.name}/{team.name}")
+        rng, improves, change_at = team_story(collaborative, team.name, index)
         narratives = (
             HOUSING_NARRATIVES if "hous" in collaborative.topic.lower() else (CLINIC_NARRATIVES)
         )
         lead = team.memberships.current().filter(role="data_lead").first()
         by = lead.user if lead else None
-        improves = index % 4 != 3  # most teams improve; one in four does not
-        change_at = rng.randint(11, 14)  # the month the team starts testing changes
         size = rng.randint(250, 1100)
         # Each team starts from its own level, drawn once, not month by month.
         levels = {metric.pk: rng.uniform(-0.05, 0.04) for metric in metrics}

@@ -357,6 +357,139 @@ COLLABORATIVES: list[dict[str, Any]] = [
                 ],
             ),
         ],
+        # The driver diagram, in our own words: primary driver → secondary drivers → change
+        # ideas, each idea with the key changes it puts into practice and the metrics it moves.
+        "driver_diagram": [
+            (
+                "Every reading is accurate",
+                "A badly taken reading hides control, or invents a problem.",
+                [
+                    (
+                        "Standard technique at every rooming",
+                        [
+                            (
+                                "Five quiet minutes seated before the reading",
+                                ["Standard technique at every visit"],
+                                ["BP technique", "BP control"],
+                            ),
+                            (
+                                "Cuff sizes at every station, chosen by arm measure",
+                                ["Standard technique at every visit"],
+                                ["BP technique"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "High readings confirmed before they count",
+                        [
+                            (
+                                "Repeat a reading of 140/90 or more after a pause",
+                                ["Repeat a high reading"],
+                                ["BP control"],
+                            ),
+                            (
+                                "Automated office machine in the exam room",
+                                ["Repeat a high reading"],
+                                ["BP control"],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Treatment is stepped up promptly and safely",
+                "Most uncontrolled patients are on too little medicine, not the wrong one.",
+                [
+                    (
+                        "One protocol that every prescriber uses",
+                        [
+                            (
+                                "Standing orders for nurses to start or step up medicine",
+                                ["Treatment protocol with standing orders"],
+                                ["BP control", "Hypotension"],
+                            ),
+                            (
+                                "Protocol card on every exam-room wall",
+                                ["Treatment protocol with standing orders"],
+                                ["BP control"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "No uncontrolled patient goes without follow-up",
+                        [
+                            (
+                                "Book the next visit before the patient leaves",
+                                ["Follow-up within four weeks"],
+                                ["BP control"],
+                            ),
+                            (
+                                "Weekly list of uncontrolled patients without a visit",
+                                ["Follow-up within four weeks"],
+                                ["BP control"],
+                            ),
+                            (
+                                "Text-message reminders for follow-up visits",
+                                ["Follow-up within four weeks"],
+                                ["BP control"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Side effects caught early",
+                        [
+                            (
+                                "Ask about dizziness and falls at every step-up",
+                                ["Treatment protocol with standing orders"],
+                                ["Hypotension"],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Patients take part in their own care",
+                "Readings at home and medicines that fit a patient's day.",
+                [
+                    (
+                        "Readings at home between visits",
+                        [
+                            (
+                                "Loaner cuffs with a reading log",
+                                ["Self-measured blood pressure with loaner cuffs"],
+                                ["BP control"],
+                            ),
+                            (
+                                "Home readings sent by portal message",
+                                ["Self-measured blood pressure with loaner cuffs"],
+                                ["BP control"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Medicines that patients can keep taking",
+                        [
+                            (
+                                "Once-daily combination pill where suitable",
+                                ["Treatment protocol with standing orders"],
+                                ["BP control"],
+                            ),
+                            (
+                                "Pharmacist phone call one week after a change",
+                                ["Treatment protocol with standing orders"],
+                                ["BP control", "Hypotension"],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+        ],
+        # The collaborative's meetings so far: teams leave each with an action plan.
+        "learning_sessions": [
+            (date(2026, 1, 22), "Learning session 1"),
+            (date(2026, 5, 14), "Learning session 2"),
+            (date(2026, 9, 17), "Learning session 3"),
+        ],
         "schedule": {
             "first_period_on": date(2025, 1, 1),
             "baseline_periods": 12,
@@ -464,6 +597,121 @@ COLLABORATIVES: list[dict[str, Any]] = [
                     ),
                 ],
             ),
+        ],
+        "driver_diagram": [
+            (
+                "More units, found faster",
+                "Households wait longest for a landlord who will say yes.",
+                [
+                    (
+                        "Landlords who trust the programme",
+                        [
+                            (
+                                "One landlord liaison calls every listed unit each week",
+                                ["Landlord liaison"],
+                                ["Days to housing"],
+                            ),
+                            (
+                                "Risk mitigation fund promised in writing",
+                                ["Risk mitigation fund"],
+                                ["Days to housing", "Retention 6 m"],
+                            ),
+                            (
+                                "Landlord appreciation breakfast",
+                                ["Landlord liaison"],
+                                ["Days to housing"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Units matched to households quickly",
+                        [
+                            (
+                                "Shared unit list across agencies, updated daily",
+                                ["Landlord liaison"],
+                                ["Days to housing"],
+                            ),
+                            (
+                                "Inspection booked the day a unit is offered",
+                                [],
+                                ["Days to housing"],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Households are ready when a unit is",
+                "Papers and money in hand before the keys are offered.",
+                [
+                    (
+                        "Documents in hand early",
+                        [
+                            (
+                                "Collect identity and income papers at intake",
+                                ["Documents at intake"],
+                                ["Days to housing"],
+                            ),
+                            (
+                                "Document checklist texted to the household",
+                                ["Documents at intake"],
+                                ["Days to housing"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Money ready for the move",
+                        [
+                            (
+                                "Deposit and first month's rent paid within 48 hours",
+                                [],
+                                ["Days to housing"],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Households stay housed",
+                "A move-in is the start of the work, not the end.",
+                [
+                    (
+                        "Support after the move",
+                        [
+                            (
+                                "Weekly home visit in the first month",
+                                ["Case management visits for six months"],
+                                ["Retention 6 m"],
+                            ),
+                            (
+                                "Move-in kit: furniture and utilities ready before the keys",
+                                ["Case management visits for six months"],
+                                ["Retention 6 m"],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Problems caught before an eviction",
+                        [
+                            (
+                                "Landlord calls the case manager first, not the court",
+                                ["Risk mitigation fund", "Landlord liaison"],
+                                ["Retention 6 m"],
+                            ),
+                            (
+                                "Rent ledger check at each monthly visit",
+                                ["Case management visits for six months"],
+                                ["Retention 6 m"],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+        ],
+        "learning_sessions": [
+            (date(2026, 3, 5), "Kickoff"),
+            (date(2026, 6, 11), "Learning session 1"),
+            (date(2026, 10, 8), "Learning session 2"),
         ],
         "schedule": {
             "first_period_on": date(2025, 3, 1),

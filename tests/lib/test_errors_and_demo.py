@@ -17,11 +17,25 @@ def test_load_demo_is_idempotent(db):
         User.objects.count(),
     )
     events = AuditEvent.objects.count()
+    from convene.improvement.models import ActionPlan, Comment, DriverNode, PDSACycle
     from convene.reporting.models import Feedback, Report, Value
 
     figures = (Value.objects.count(), Report.objects.count(), Feedback.objects.count())
+    work = (
+        DriverNode.objects.count(),
+        PDSACycle.objects.count(),
+        ActionPlan.objects.count(),
+        Comment.objects.count(),
+    )
     call_command("load_demo", verbosity=0)
     assert figures == (Value.objects.count(), Report.objects.count(), Feedback.objects.count())
+    assert work == (
+        DriverNode.objects.count(),
+        PDSACycle.objects.count(),
+        ActionPlan.objects.count(),
+        Comment.objects.count(),
+    )
+    assert all(work)
     assert figures[0] > 1000 and figures[2] > 0
     assert counts == (
         Collaborative.objects.count(),

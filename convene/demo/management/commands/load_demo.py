@@ -83,6 +83,10 @@ class Command(BaseCommand):
             )
             group.teams.add(*[teams[name] for name in group_spec["teams"]])
         self._measures(collaborative, spec)
+        # Then what the teams did with it: the driver diagram, PDSA cycles, action plans.
+        from convene.demo.improvement import load_improvement
+
+        load_improvement(collaborative, spec, users)
         for email, role, team_name in spec.get("pending_invitations", []):
             if not Invitation.objects.filter(collaborative=collaborative, email=email).exists():
                 Invitation.issue(
