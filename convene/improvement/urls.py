@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cycles_views, views
+from . import cycles_views, spread_views, views
 
 app_name = "improvement"
 
@@ -63,4 +63,9 @@ urlpatterns += [
         cycles_views.ramp,
         name="ramp",
     ),
+]
+
+# The spread matrix (spread_views.py).
+urlpatterns += [
+    path("c/<int:collaborative_id>/changes/spread/", spread_views.spread, name="spread"),
 ]
