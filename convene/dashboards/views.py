@@ -28,7 +28,7 @@ from .files import (
     respond,
 )
 from .period import period_figures
-from .team import chart_for, team_series
+from .team import chart_for, team_cycle_marks, team_series
 from .team import team_charts as charts_of_team
 
 
@@ -176,9 +176,11 @@ def team_chart_file(
     if fmt not in CHART_FORMATS:
         raise Http404
     metric = metric_in(team, metric_id)
-    series = team_series(team, [metric], reportable_periods(team))[0]
+    periods = reportable_periods(team)
+    series = team_series(team, [metric], periods)[0]
     title = f"{metric.name} · {team.name}"
-    chart = chart_for(series, title=title, rules=team.collaborative.chart_rules)
+    cycles = team_cycle_marks(team, [metric], periods).get((team.pk, metric.pk), [])
+    chart = chart_for(series, title=title, rules=team.collaborative.chart_rules, cycles=cycles)
     name = f"{team.name}-{metric.short_name}"
     return respond(
         ChartFile(name, title, chart.sentences, chart.spec, CONTROL_HEADER, control_rows(chart)),

@@ -31,3 +31,8 @@ class ImprovementConfig(AppConfig):
         restore.register("action_plan", ActionPlan, "collaborative")
         restore.register("action_step", ActionStep, "plan__collaborative")
         restore.register("comment", Comment, "cycle__collaborative")
+        # Cycles show on the dashboards (marks on charts, the counts of testing): a change
+        # to one renews the collaborative's cached dashboards.
+        from convene.lib import dataversion
+
+        dataversion.watch(PDSACycle, DriverNode)
