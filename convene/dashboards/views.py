@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext
 
 from convene.collaboratives.access import Access, collaborative_for, team_for
 from convene.collaboratives.overview import labelled_teams
+from convene.improvement.evaluation import testing_counts
 from convene.measures.access import metric_in
 from convene.measures.owed import reportable_periods
 from convene.reporting.access import report_in
@@ -75,6 +76,7 @@ def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> Http
                 reporting_trend(access, periods, teams) if with_reporting else None
             ),
             "progress": collaborative_progress(collaborative, periods),
+            "testing": testing_counts(collaborative, teams),
         }
 
     key = _dashboard_key("collaborative", access)

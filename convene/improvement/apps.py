@@ -36,3 +36,10 @@ class ImprovementConfig(AppConfig):
         from convene.lib import dataversion
 
         dataversion.watch(PDSACycle, DriverNode)
+        # The host's export carries the cycles, the action plans and the counts.
+        from convene.lib.sheet_data import register_export
+
+        from .exports import counts_sheet, cycles_sheet, plans_sheet
+
+        for builder in (cycles_sheet, plans_sheet, counts_sheet):
+            register_export(builder)
