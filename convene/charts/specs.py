@@ -367,7 +367,7 @@ def cycle_layers(cycles: Sequence[dict[str, Any]], titles: bool = True) -> list[
                     "align": "left",
                     "baseline": "middle",
                     "dx": 6,
-                    "dy": 11 * slot,
+                    "dy": 10 + 11 * slot,  # under the top edge, clear of a goal line there
                     "fontSize": 9,
                     "color": CYCLE,
                     "limit": CYCLE_LABEL_WIDTH,
