@@ -18,6 +18,8 @@ SIGNAL = "#b45309"  # amber, dark enough for 3:1 against white
 GOAL = "#2f7d32"
 EXCLUDED = "#9aa0a6"
 NOTE = "#6f42c1"  # violet, apart from the signals' amber; 4.5:1 against white
+CYCLE = "#00695c"  # teal, apart from notes, phases and signals; 6:1 against white
+CYCLE_LABEL_WIDTH = 90  # pixels of a cycle's title on the chart; the tooltip has all of it
 # Okabe-Ito hues, told apart with colour-vision deficiencies, darkened where needed so every
 # line keeps at least 4.5:1 against white. Shapes tell the groups apart as well.
 GROUP_COLOURS = ["#0072B2", "#B35000", "#007A5A", "#A8508A", "#8F6300", "#000000"]
@@ -136,13 +138,18 @@ def control_chart(
     height: int = 220,
     phases: Sequence[dict[str, Any]] = (),
     ticks: int = 12,
+    cycles: Sequence[dict[str, Any]] = (),
+    cycle_titles: bool = True,
 ) -> dict[str, Any]:
     """A run or control chart: values, centre line (dashed amber when runs signal), limits,
     goal, shaded baseline, excluded points hollow and grey, special-cause points amber.
 
     ``phases`` (``{"x", "label", "reason"}``) are where new phases start: a vertical line
     each, its reason in the tooltip. A point with a note (a row's ``note``) carries a marker
-    above it, the note in its tooltip.
+    above it, the note in its tooltip. ``cycles`` (``{"x", "title", "label", "dates"}``) are
+    PDSA cycles: a dotted teal line at their period, a square on the plot's top edge and the
+    title beside it (not on a small chart: ``cycle_titles``), the decision (``label``) and
+    dates in the tooltip.
     """
     y_axis: dict[str, Any] = {"title": y_title}
     if percent:
@@ -209,6 +216,8 @@ def control_chart(
         )
     if phases:
         layers.append(_phase_rules(phases))
+    if cycles:
+        layers += cycle_layers(cycles, titles=cycle_titles)
     if goal is not None:
         layers.append(
             {
@@ -312,6 +321,66 @@ def _phase_rules(phases: Sequence[dict[str, Any]]) -> dict[str, Any]:
             ],
         },
     }
+
+
+def cycle_layers(cycles: Sequence[dict[str, Any]], titles: bool = True) -> list[dict[str, Any]]:
+    """PDSA cycles at their periods: a dotted line, a square on the top edge, the title beside.
+
+    Two cycles in a row have their titles on two lines (``slot``), so that neighbours do not
+    write over each other; the title is cut to ``CYCLE_LABEL_WIDTH`` pixels on the chart.
+    """
+    values = [{**cycle, "slot": index % 2} for index, cycle in enumerate(cycles)]
+    tooltip = [
+        {"field": "title", "type": "nominal", "title": _("PDSA cycle")},
+        {"field": "label", "type": "nominal", "title": _("decision")},
+        {"field": "dates", "type": "nominal", "title": _("dates")},
+    ]
+    x = {"field": "x", "type": "temporal"}
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": values},
+            "mark": {"type": "rule", "color": CYCLE, "strokeDash": [2, 3], "strokeWidth": 1.25},
+            "encoding": {"x": x, "tooltip": tooltip},
+        },
+        {
+            "data": {"values": values},
+            "mark": {
+                "type": "point",
+                "shape": "square",
+                "filled": True,
+                "size": 45,
+                "color": CYCLE,
+                "opacity": 1,
+            },
+            "encoding": {"x": x, "y": {"value": 0}, "tooltip": tooltip},
+        },
+    ]
+    for slot in (0, 1) if titles else ():
+        if not any(value["slot"] == slot for value in values):
+            continue  # a layer without data draws an unnamed empty group
+        layers.append(
+            {
+                "data": {"values": values},
+                "transform": [{"filter": f"datum.slot == {slot}"}],
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "middle",
+                    "dx": 6,
+                    "dy": 10 + 11 * slot,  # under the top edge, clear of a goal line there
+                    "fontSize": 9,
+                    "color": CYCLE,
+                    "limit": CYCLE_LABEL_WIDTH,
+                },
+                "encoding": {
+                    "x": x,
+                    "y": {"value": 0},
+                    "text": {"field": "title"},
+                    "tooltip": tooltip,
+                },
+            }
+        )
+    return layers
 
 
 def _incomplete_layer(

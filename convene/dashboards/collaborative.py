@@ -19,6 +19,8 @@ from convene.charts.specs import (
 )
 from convene.collaboratives.access import Access
 from convene.collaboratives.overview import labelled_teams
+from convene.improvement.access import visible_cycles
+from convene.improvement.annotations import cycle_marks
 from convene.measures.models import Metric, ReportingPeriod, ReportingSchedule
 from convene.measures.owed import HISTORY, OWED, owing_teams
 from convene.reporting.models import Report
@@ -328,10 +330,14 @@ def team_charts(
 ) -> list[tuple[Any, MetricChart]]:
     """A small chart of every team the viewer may see that reported this metric.
 
-    Named teams first, then the anonymised ones, each group by label.
+    Named teams first, then the anonymised ones, each group by label. Each chart marks the
+    team's PDSA cycles the viewer may read (``visible_cycles``): all of them for the team
+    itself, its coach, hosts, planners and faculty; the ones it shared for other teams where
+    the sharing setting shows them other teams (never under aggregate-only).
     """
     teams = labelled_teams(access)
     series_by_team = collaborative_series(teams, [metric], periods)
+    marks = cycle_marks(visible_cycles(access).filter(team__in=teams), [metric], periods)
     charts = []
     for team in teams:
         series = series_by_team[team.pk][0]
@@ -347,6 +353,7 @@ def team_charts(
                 key=f"{metric.pk}-{team.ref}",
                 compact=True,
                 rules=access.collaborative.chart_rules,
+                cycles=marks.get((team.pk, metric.pk), []),
             )
             charts.append((team, chart))
     charts.sort(key=lambda pair: (not pair[0].is_named, pair[0].label.lower()))

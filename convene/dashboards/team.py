@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from convene.charts.specs import chart_date, chart_rows, control_chart, strata_chart
 from convene.collaboratives.models import Team
+from convene.improvement.annotations import cycle_marks
 from convene.measures.models import ChartPhase, Metric, ReportingPeriod
 from convene.measures.owed import metrics_for, reportable_periods
 from convene.measures.templatetags.measures_tags import figure
@@ -117,6 +118,8 @@ class MetricChart:
     improving: bool = False
     key: str = ""
     strata: StrataChart | None = None
+    # The PDSA cycles drawn on it (``improvement.annotations.cycle_marks``), in time order.
+    cycles: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def spec_id(self) -> str:
@@ -280,6 +283,7 @@ def chart_for(
     compact: bool = False,
     rules: str = "anhoej",
     shown: str = "",
+    cycles: list[dict[str, Any]] | None = None,
 ) -> MetricChart:
     """Run the engine on a series and describe the result for the page and for files.
 
@@ -287,7 +291,8 @@ def chart_for(
     four month labels at most, which its width holds without their running into each other.
     ``shown`` says what a roll-up's values are ("median of the teams' values"), on the
     subtitle and the axis. A roll-up's incomplete periods (``series.partial``) reach the
-    engine as missing and are drawn hollow with how many teams reported.
+    engine as missing and are drawn hollow with how many teams reported. ``cycles`` are the
+    PDSA cycles to mark on the chart (``improvement.annotations.cycle_marks``).
     """
     metric = series.metric
     ys, ns = _engine_inputs(series)
@@ -328,6 +333,8 @@ def chart_for(
             {"x": rows[phase.index]["x"], "label": phase.label, "reason": phase.reason}
             for phase in series.phases
         ],
+        cycles=cycles or [],
+        cycle_titles=not compact,
     )
     latest = next((row["y"] for row in reversed(rows) if row["y"] is not None), None)
     goal_met = None
@@ -345,6 +352,7 @@ def chart_for(
         subtitle,
         result.improving,
         key,
+        cycles=cycles or [],
     )
 
 
@@ -563,13 +571,23 @@ def _gap_text(gap: float, metric: Metric) -> str:
     return ngettext("%(gap)s percentage point", "%(gap)s percentage points", count) % {"gap": shown}
 
 
+def team_cycle_marks(
+    team: Team, metrics: list[Metric], periods: list[ReportingPeriod]
+) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """The team's PDSA cycles on its charts: whoever sees its charts (``view_team_data``)
+    reads its cycles (``view_cycles`` grants the same people)."""
+    return cycle_marks(team.pdsa_cycles.all(), metrics, periods)
+
+
 def team_charts(team: Team) -> list[MetricChart]:
     metrics = metrics_for(team)
     periods = reportable_periods(team)
     rules = team.collaborative.chart_rules
+    marks = team_cycle_marks(team, metrics, periods)
     charts = []
     for series in team_series(team, metrics, periods):
-        chart = chart_for(series, rules=rules)
+        cycles = marks.get((team.pk, series.metric.pk), [])
+        chart = chart_for(series, rules=rules, cycles=cycles)
         chart.strata = strata_chart_for(
             series.metric, periods, series.strata, str(series.metric.pk)
         )

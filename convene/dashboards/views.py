@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext
 
 from convene.collaboratives.access import Access, collaborative_for, team_for
 from convene.collaboratives.overview import labelled_teams
+from convene.improvement.evaluation import testing_counts
 from convene.measures.access import metric_in
 from convene.measures.owed import reportable_periods
 from convene.reporting.access import report_in
@@ -28,7 +29,7 @@ from .files import (
     respond,
 )
 from .period import period_figures
-from .team import chart_for, team_series
+from .team import chart_for, team_cycle_marks, team_series
 from .team import team_charts as charts_of_team
 
 
@@ -75,6 +76,7 @@ def collaborative_dashboard(request: HttpRequest, collaborative_id: int) -> Http
                 reporting_trend(access, periods, teams) if with_reporting else None
             ),
             "progress": collaborative_progress(collaborative, periods),
+            "testing": testing_counts(collaborative, teams),
         }
 
     key = _dashboard_key("collaborative", access)
@@ -176,9 +178,11 @@ def team_chart_file(
     if fmt not in CHART_FORMATS:
         raise Http404
     metric = metric_in(team, metric_id)
-    series = team_series(team, [metric], reportable_periods(team))[0]
+    periods = reportable_periods(team)
+    series = team_series(team, [metric], periods)[0]
     title = f"{metric.name} · {team.name}"
-    chart = chart_for(series, title=title, rules=team.collaborative.chart_rules)
+    cycles = team_cycle_marks(team, [metric], periods).get((team.pk, metric.pk), [])
+    chart = chart_for(series, title=title, rules=team.collaborative.chart_rules, cycles=cycles)
     name = f"{team.name}-{metric.short_name}"
     return respond(
         ChartFile(name, title, chart.sentences, chart.spec, CONTROL_HEADER, control_rows(chart)),

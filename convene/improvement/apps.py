@@ -31,3 +31,15 @@ class ImprovementConfig(AppConfig):
         restore.register("action_plan", ActionPlan, "collaborative")
         restore.register("action_step", ActionStep, "plan__collaborative")
         restore.register("comment", Comment, "cycle__collaborative")
+        # Cycles show on the dashboards (marks on charts, the counts of testing): a change
+        # to one renews the collaborative's cached dashboards.
+        from convene.lib import dataversion
+
+        dataversion.watch(PDSACycle, DriverNode)
+        # The host's export carries the cycles, the action plans and the counts.
+        from convene.lib.sheet_data import register_export
+
+        from .exports import counts_sheet, cycles_sheet, plans_sheet
+
+        for builder in (cycles_sheet, plans_sheet, counts_sheet):
+            register_export(builder)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cycles_views, diagram_views, views
+from . import cycles_views, diagram_views, spread_views, views
 
 app_name = "improvement"
 
@@ -119,4 +119,9 @@ urlpatterns += [
         diagram_views.new_team_node,
         name="new-team-node",
     ),
+]
+
+# The spread matrix (spread_views.py).
+urlpatterns += [
+    path("c/<int:collaborative_id>/changes/spread/", spread_views.spread, name="spread"),
 ]

@@ -19,8 +19,10 @@ the same way wherever it comes from:
 CSV files start with a UTF-8 byte order mark, without which Excel and LibreOffice read
 "18–44" as "18â€“44". XLSX sheets have their header bold and frozen and their widths set.
 
-The host's export is ``EXPORT_SHEETS``, one function per sheet: a record that joins the export
-(PDSA cycles, action plans) is one more function there.
+The host's export is ``EXPORT_SHEETS``, one function per sheet, then the sheets other apps
+register (``lib.sheet_data.register_export``: the improvement app's PDSA cycles, action plans and
+cycle counts, as this app may not import it): a record that joins the export is one more
+function.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -36,6 +37,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from convene.collaboratives.models import Collaborative, Team
+from convene.lib.sheet_data import Column, Sheet, registered_exports
 from convene.lib.text import clean_text
 from convene.measures.models import Metric, ReportingPeriod, Stratum
 from convene.measures.owed import metrics_for, reportable_periods, strata_of
@@ -47,23 +49,6 @@ from .transfer import COLUMNS, period_code
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"  # written before such a text in CSV only
 EXCEL_CELL_LIMIT = 32_767  # characters; Excel calls a longer cell a damaged file
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    width: int = 12
-
-
-@dataclass
-class Sheet:
-    title: str
-    columns: Sequence[Column]
-    rows: Iterable[Sequence[Any]]
-
-    @property
-    def header(self) -> list[str]:
-        return [column.name for column in self.columns]
 
 
 # ---------------------------------------------------------------- the one guard
@@ -389,7 +374,8 @@ EXPORT_SHEETS: list[Callable[[Collaborative], Sheet]] = [
 
 
 def export_xlsx(collaborative: Collaborative) -> bytes:
-    return xlsx_file(build(collaborative) for build in EXPORT_SHEETS)
+    builders = [*EXPORT_SHEETS, *registered_exports()]
+    return xlsx_file(build(collaborative) for build in builders)
 
 
 def export_csv(collaborative: Collaborative) -> bytes:

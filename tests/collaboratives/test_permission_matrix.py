@@ -626,6 +626,11 @@ CASES += [
 ]
 
 
+# The spread matrix (tests/improvement/test_spread.py): every participant but observers.
+CASES += [
+    ("improvement:spread", "get", _c, None, NOT_OBSERVER),
+]
+
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
 
 

@@ -61,7 +61,15 @@ def test_the_xlsx_export_lists_team_and_coach_scores(client, world, periods):
 
     client.force_login(world.host)
     book = _export(client, world)
-    assert book.sheetnames == ["Figures", "Reports", "Progress scores"]
+    assert book.sheetnames == [
+        "Figures",
+        "Reports",
+        "Progress scores",
+        # The improvement app's, registered with lib.sheet_data (reporting may not import it).
+        "PDSA cycles",
+        "Action plans",
+        "Cycle counts",
+    ]
     rows = list(book["Progress scores"].iter_rows(values_only=True))
     scored_at = datetime(2026, 4, 20, 12)  # on the collaborative's clock, UTC here
     assert rows == [
@@ -142,13 +150,14 @@ def test_the_export_takes_as_many_queries_for_six_teams_as_for_two(
             _score(team, period, "coach", "2.0", world.coach)
     client.force_login(world.host)
     _export(client, world)  # the first request fills caches a later one reuses
-    # Session, user, access (4), figures, reports, scores.
-    with django_assert_max_num_queries(9):
+    # Session, user, access (4), figures, reports, scores; the improvement app's sheets:
+    # cycles, action plans, cycle counts (cycles and teams).
+    with django_assert_max_num_queries(13):
         for_two = _export_queries(client, world)
 
     for index in range(4):
         _add_team_with_figures(world, periods, metric, f"Clinic {index}")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(13):
         book = _export(client, world)
     assert book["Figures"].max_row == 1 + 6 * 3
     assert book["Progress scores"].max_row == 1 + 6 * 3 * 2

@@ -268,7 +268,15 @@ def test_the_xlsx_export_writes_dates_numbers_widths_and_a_frozen_bold_header(
     client, world, reports
 ):
     book = load_workbook(io.BytesIO(_export(client, world, "xlsx")))
-    assert book.sheetnames == ["Figures", "Reports", "Progress scores"]
+    assert book.sheetnames == [
+        "Figures",
+        "Reports",
+        "Progress scores",
+        # The improvement app's, registered with lib.sheet_data (reporting may not import it).
+        "PDSA cycles",
+        "Action plans",
+        "Cycle counts",
+    ]
     for sheet in book:
         assert sheet.freeze_panes == "A2"
         assert all(cell.font.b for cell in sheet[1])
@@ -327,7 +335,10 @@ def test_the_csv_export_has_a_byte_order_mark_and_spreadsheet_dates(client, worl
 def test_the_export_page_says_what_each_file_carries(client, world, figures):
     client.force_login(world.host)
     page = client.get(reverse("measures:metrics", args=[world.collaborative.pk])).content.decode()
-    assert "figures, reports with their feedback, and progress scores" in page
+    assert (
+        "figures, reports with their feedback, progress scores, PDSA cycles and action plans"
+        in page
+    )
     assert "CSV</a> (the figures alone)" in page
 
 
@@ -345,7 +356,8 @@ def test_a_record_joins_the_export_with_one_function(client, world, figures, mon
     monkeypatch.setattr(exports, "EXPORT_SHEETS", [*exports.EXPORT_SHEETS, cycles_sheet])
     export = _export(client, world, "xlsx")
     book = load_workbook(io.BytesIO(export))
-    assert book.sheetnames[-1] == "Cycles"
+    # After the figures' own sheets, before those other apps register (lib.sheet_data).
+    assert book.sheetnames[3] == "Cycles"
     cycles = book["Cycles"]
     assert [c.value for c in cycles[1]] == ["cycle", "started_at (America/Chicago)"]
     assert cycles.freeze_panes == "A2" and cycles.column_dimensions["A"].width == 20
