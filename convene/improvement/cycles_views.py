@@ -94,8 +94,10 @@ def edit_cycle(request: HttpRequest, collaborative_id: int, cycle_id: int) -> Ht
             done = _("Cycle saved.") if outcome else _("Nothing was changed.")
             messages.success(request, done)
             return redirect(_cycle_url(cycle))
-        saved = fresh_copy(cycle)
-        form = refreshed_form(CycleForm, request.POST, saved, _conflict(), choices=choices)
+        saved = fresh_copy(cycle)  # shown as saved; the form edits a copy of its own
+        form = refreshed_form(
+            CycleForm, request.POST, fresh_copy(cycle), _conflict(), choices=choices
+        )
         status = 409
     context = {"collaborative": access.collaborative, "access": access, "team": cycle.team}
     context |= {"form": form, "cycle": cycle, "saved": saved, "title": _("Edit the cycle")}

@@ -280,15 +280,17 @@ def serve(
     """The stored file as a download. Call it only after the owning object's access check.
 
     It is always an attachment (RFC 6266 ``filename`` and ``filename*``, set by Django), the
-    browser may not guess another type (``nosniff``) nor run anything in it (a ``sandbox``
-    Content-Security-Policy), and no cache may keep it.
+    browser may not guess another type (``nosniff``) nor run anything in it (``sandbox`` added
+    to the site's Content-Security-Policy by django-csp's middleware), and no cache may keep
+    it.
     """
     opened = stored_file.open("rb") if hasattr(stored_file, "open") else stored_file
     response = FileResponse(
         opened, as_attachment=True, filename=download_name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    # django-csp adds ``sandbox`` to the site's policy for this answer (CSPMiddleware).
+    response._csp_update = {"sandbox": True}  # type: ignore[attr-defined]
     response["Cache-Control"] = "private, no-store"
     return response
 

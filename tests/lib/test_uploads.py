@@ -12,10 +12,9 @@ import pytest
 from django import forms
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import RequestFactory
 
 from convene.lib import uploads
-from convene.lib.uploads import UploadField, UploadRefused, check, detect_kind, serve, store
+from convene.lib.uploads import UploadField, UploadRefused, check, detect_kind, store
 
 
 @pytest.fixture(autouse=True)
@@ -185,16 +184,17 @@ def test_stored_under_a_random_name_never_the_persons(settings) -> None:
     assert store(check(upload("Ana's results.pdf", make_pdf())), "cycles") != name
 
 
-def test_serve_sends_a_download_that_no_browser_runs() -> None:
+@pytest.mark.urls("tests.lib.urls_uploads")
+def test_serve_sends_a_download_that_no_browser_runs(client) -> None:
     name = store(check(upload("Résultats juin.pdf", make_pdf())), "cycles")
-    request = RequestFactory().get("/")
-    response = serve(request, default_storage.open(name), "Résultats juin.pdf", "application/pdf")
+    response = client.get("/test-download/", {"name": name})
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''R%C3%A9sultats%20juin.pdf" in disposition
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"].startswith("sandbox")
+    policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert "sandbox" in policy and "default-src 'self'" in policy
     assert "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content) == make_pdf()
 
