@@ -254,7 +254,7 @@ def initial_for_new(choices: CycleChoices, params: Any) -> dict[str, Any]:
     return initial
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Styled, forms.Form):
     file = UploadField(label=_("Attach a file"))
 
 

@@ -713,6 +713,49 @@ SHOWN = [
 ]
 
 
+def _b_shared_cycle(w: World) -> dict[str, Any]:
+    """Team B's shared cycle, while the collaborative shares results anonymised."""
+    from django.utils import timezone
+
+    from convene.improvement.models import PDSACycle
+
+    cycle = PDSACycle.objects.create(
+        collaborative=w.collaborative,
+        team=w.team_b,
+        title="Call-backs",
+        own_idea="Call patients back",
+        is_shared=True,
+        shared_at=timezone.now(),
+    )
+    return {**_c(w), "cycle_id": cycle.pk}
+
+
+def _with_b_shared_cycle(w: World) -> dict[str, Any]:
+    _b_shared_cycle(w)
+    return _c(w)
+
+
+# Team B's shared cycle, in the shared list and on its page: its name to those who see every team
+# and to its own people, its letter to the other participants; observers read no team's cycles.
+TEAM_B_CYCLE_SHOWN = (
+    "in name name name letter name 403 letter letter letter letter letter name 404 name"
+)
+SHOWN += [
+    (
+        "improvement:shared-cycles",
+        _with_b_shared_cycle,
+        {"name": "Valley clinic", "letter": "Team B"},
+        TEAM_B_CYCLE_SHOWN,
+    ),
+    (
+        "improvement:cycle",
+        _b_shared_cycle,
+        {"name": "Valley clinic", "letter": "Team B"},
+        TEAM_B_CYCLE_SHOWN,
+    ),
+]
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
     ("name", "args", "texts", "expectations"), SHOWN, ids=[c[0] for c in SHOWN]
