@@ -85,7 +85,14 @@ def cycle_choices(team: Team, cycle: PDSACycle | None = None) -> CycleChoices:
     choices.periods = {str(p.pk): p for p in periods}
     cycles = list(PDSACycle.all_objects.filter(team=team).order_by("-starts_on", "-pk"))
     excluded = {cycle.pk} | descendants(cycle.pk, cycles) if cycle and cycle.pk else set()
-    choices.cycles = {str(c.pk): c for c in cycles if c.deleted_at is None and c.pk not in excluded}
+    # A deleted cycle stays offered to the one that already builds on it, so that saving
+    # the worksheet does not quietly cut the ramp.
+    kept = cycle.builds_on_id if cycle else None
+    choices.cycles = {
+        str(c.pk): c
+        for c in cycles
+        if (c.deleted_at is None or c.pk == kept) and c.pk not in excluded
+    }
     return choices
 
 

@@ -358,3 +358,16 @@ def test_the_ramp_shows_the_scale_growing(client, world) -> None:
     assert body.index("1 patient") < body.index("5 patients") < body.index("one clinic session")
     assert "3 cycles, each building on the one before" in body
     assert "Worked" in body and "Adapt" in body
+
+
+def test_saving_a_cycle_whose_earlier_cycle_was_deleted_keeps_the_link(client, world) -> None:
+    first = make_cycle(world, "First")
+    second = make_cycle(world, "Second", builds_on=first)
+    first.soft_delete(world.data_lead)
+    client.force_login(world.data_lead)
+    data = {**WORKSHEET, "builds_on": first.pk, "version": 1}
+    assert client.post(url("edit-cycle", world, second.pk), data).status_code == 302
+    second.refresh_from_db()
+    assert second.builds_on_id == first.pk
+    new = client.get(url("new-cycle", world, world.team_a.pk)).content.decode()
+    assert f'value="{first.pk}"' not in new  # not offered to new cycles
