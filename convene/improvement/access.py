@@ -19,6 +19,7 @@ from .models import (
     ActionPlan,
     ActionStep,
     ChangeConcept,
+    Comment,
     CycleAttachment,
     DriverNode,
     KeyChange,
@@ -223,3 +224,30 @@ def visible_plans(access: Access) -> QuerySet[ActionPlan]:
 def adopted_diagram(team: Team) -> TeamDiagram | None:
     """The team's adoption of the collaborative's driver diagram, if it has adopted it."""
     return TeamDiagram.objects.filter(team=team).first()
+
+
+# --- comments on cycles -----------------------------------------------------------------------
+
+
+def comment_for(
+    request: HttpRequest, collaborative_id: int, comment_id: int
+) -> tuple[Comment, Access]:
+    """A comment on a live cycle, for deleting: its author (while they may still read the
+    cycle) or a host."""
+    collaborative, access = collaborative_for(request, collaborative_id)
+    comment = (
+        Comment.objects.filter(
+            pk=comment_id,
+            cycle__collaborative=collaborative,
+            cycle__deleted_at__isnull=True,
+        )
+        .select_related("cycle__team")
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    if not may_read_cycle(access, comment.cycle):
+        raise PermissionDenied
+    if comment.author_id != request.user.pk and not access.can("restore"):
+        raise PermissionDenied
+    return comment, access

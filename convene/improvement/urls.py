@@ -125,3 +125,49 @@ urlpatterns += [
 urlpatterns += [
     path("c/<int:collaborative_id>/changes/spread/", spread_views.spread, name="spread"),
 ]
+# PDSA cycles: the worksheet, print view, files, comments, and the cycles teams shared.
+urlpatterns += [
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/cycles/new/",
+        cycles_views.new_cycle,
+        name="new-cycle",
+    ),
+    path(
+        "c/<int:collaborative_id>/cycles/<int:cycle_id>/delete/",
+        cycles_views.delete_cycle,
+        name="delete-cycle",
+    ),
+    path(
+        "c/<int:collaborative_id>/cycles/<int:cycle_id>/print/",
+        cycles_views.print_cycle,
+        name="print-cycle",
+    ),
+    path(
+        "c/<int:collaborative_id>/cycles/<int:cycle_id>/attachments/",
+        cycles_views.add_attachment,
+        name="add-attachment",
+    ),
+    path(
+        "c/<int:collaborative_id>/cycle-files/<int:attachment_id>/",
+        cycles_views.attachment,
+        name="attachment",
+    ),
+    path(
+        "c/<int:collaborative_id>/cycle-files/<int:attachment_id>/delete/",
+        cycles_views.delete_attachment,
+        name="delete-attachment",
+    ),
+    path(
+        "c/<int:collaborative_id>/cycles/<int:cycle_id>/comments/",
+        cycles_views.add_comment,
+        name="comment-on-cycle",
+    ),
+    path(
+        "c/<int:collaborative_id>/cycle-comments/<int:comment_id>/delete/",
+        cycles_views.delete_comment,
+        name="delete-cycle-comment",
+    ),
+    path(
+        "c/<int:collaborative_id>/shared-cycles/", cycles_views.shared_cycles, name="shared-cycles"
+    ),
+]

@@ -631,6 +631,114 @@ CASES += [
     ("improvement:spread", "get", _c, None, NOT_OBSERVER),
 ]
 
+# PDSA cycles: the worksheet, print view, files, comments and the cycles teams shared.
+SHARED_CYCLE_READERS = "in ok  ok  ok  ok  ok  403 ok  ok  ok  ok  ok  ok  404 ok"
+COMMENT_DELETERS = "in ok  403 403 403 403 403 403 403 403 403 ok  403 404 ok"
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _shared_cycle(sharing: str) -> Args:
+    def make(w: World) -> dict[str, Any]:
+        from django.utils import timezone
+
+        w.collaborative.sharing = sharing
+        w.collaborative.save(update_fields=["sharing"])
+        return _cycle(w, is_shared=True, shared_at=timezone.now())
+
+    return make
+
+
+def _attachment(w: World, **fields: Any) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from convene.improvement.models import CycleAttachment
+
+    cycle_id = _cycle(w, **fields)["cycle_id"]
+    attachment = CycleAttachment(
+        cycle_id=cycle_id, name="run chart.pdf", content_type="application/pdf", size=9
+    )
+    attachment.file.save("run-chart.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    attachment.save()
+    return {**_c(w), "attachment_id": attachment.pk}
+
+
+def _cycle_comment(w: World) -> dict[str, Any]:
+    from convene.improvement.models import Comment
+
+    cycle_id = _cycle(w)["cycle_id"]
+    comment = Comment.objects.create(cycle_id=cycle_id, author=w.member, text="Try mornings")
+    return {**_c(w), "comment_id": comment.pk}
+
+
+def _a_pdf(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")}
+
+
+def _worksheet(w: World) -> dict[str, Any]:
+    return {"title": "Repeat readings", "own_idea": "Repeat high readings", "status": "planned"}
+
+
+CASES += [
+    ("improvement:new-cycle", "get", _t, None, TEAM_A_WRITERS),
+    ("improvement:new-cycle", "post", _t, _worksheet, TEAM_A_WRITERS),
+    (
+        "improvement:edit-cycle",
+        "post",
+        _cycle,
+        lambda w: {**_worksheet(w), "version": "1"},
+        TEAM_A_WRITERS,
+    ),
+    ("improvement:delete-cycle", "post", _cycle, None, TEAM_A_WRITERS),
+    ("improvement:print-cycle", "get", _cycle, None, TEAM_A_READERS),
+    ("improvement:shared-cycles", "get", _c, None, SHARED_CYCLE_READERS),
+    # A shared cycle: read by every participant who may see other teams' cycles, as the
+    # collaborative's sharing allows (none of them under aggregate-only); never by observers.
+    ("improvement:cycle", "get", _shared_cycle("named"), None, SHARED_CYCLE_READERS),
+    ("improvement:cycle", "get", _shared_cycle("anonymised"), None, SHARED_CYCLE_READERS),
+    ("improvement:cycle", "get", _shared_cycle("aggregate"), None, TEAM_A_READERS),
+    ("improvement:ramp", "get", _shared_cycle("anonymised"), None, SHARED_CYCLE_READERS),
+    ("improvement:ramp", "get", _shared_cycle("aggregate"), None, TEAM_A_READERS),
+    ("improvement:print-cycle", "get", _shared_cycle("named"), None, SHARED_CYCLE_READERS),
+    ("improvement:add-attachment", "post", _cycle, _a_pdf, TEAM_A_WRITERS),
+    ("improvement:attachment", "get", _attachment, None, TEAM_A_READERS),
+    (
+        "improvement:attachment",
+        "get",
+        lambda w: _attachment(w, is_shared=True),
+        None,
+        SHARED_CYCLE_READERS,
+    ),
+    ("improvement:delete-attachment", "post", _attachment, None, TEAM_A_WRITERS),
+    (
+        "improvement:comment-on-cycle",
+        "post",
+        _cycle,
+        lambda w: {"text": "How did the mornings go?"},
+        TEAM_A_READERS,
+    ),
+    (
+        "improvement:comment-on-cycle",
+        "post",
+        _shared_cycle("named"),
+        lambda w: {"text": "We tried this too."},
+        SHARED_CYCLE_READERS,
+    ),
+    (
+        "improvement:comment-on-cycle",
+        "post",
+        _shared_cycle("aggregate"),
+        lambda w: {"text": "We tried this too."},
+        TEAM_A_READERS,
+    ),
+    ("improvement:delete-cycle-comment", "post", _cycle_comment, None, COMMENT_DELETERS),
+]
+
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
 
 
@@ -675,6 +783,49 @@ TEAM_B_SHOWN = "in name name name letter name - letter letter letter letter lett
 
 SHOWN = [
     ("collaboratives:overview", _c, {"name": "Valley clinic", "letter": "Team B"}, TEAM_B_SHOWN),
+]
+
+
+def _b_shared_cycle(w: World) -> dict[str, Any]:
+    """Team B's shared cycle, while the collaborative shares results anonymised."""
+    from django.utils import timezone
+
+    from convene.improvement.models import PDSACycle
+
+    cycle = PDSACycle.objects.create(
+        collaborative=w.collaborative,
+        team=w.team_b,
+        title="Call-backs",
+        own_idea="Call patients back",
+        is_shared=True,
+        shared_at=timezone.now(),
+    )
+    return {**_c(w), "cycle_id": cycle.pk}
+
+
+def _with_b_shared_cycle(w: World) -> dict[str, Any]:
+    _b_shared_cycle(w)
+    return _c(w)
+
+
+# Team B's shared cycle, in the shared list and on its page: its name to those who see every team
+# and to its own people, its letter to the other participants; observers read no team's cycles.
+TEAM_B_CYCLE_SHOWN = (
+    "in name name name letter name 403 letter letter letter letter letter name 404 name"
+)
+SHOWN += [
+    (
+        "improvement:shared-cycles",
+        _with_b_shared_cycle,
+        {"name": "Valley clinic", "letter": "Team B"},
+        TEAM_B_CYCLE_SHOWN,
+    ),
+    (
+        "improvement:cycle",
+        _b_shared_cycle,
+        {"name": "Valley clinic", "letter": "Team B"},
+        TEAM_B_CYCLE_SHOWN,
+    ),
 ]
 
 
