@@ -48,6 +48,16 @@ class CoachingItem:
         return self.thing.team
 
     @property
+    def idea(self) -> str:
+        """The change idea the plan or cycle is about, in words ("" when none is named)."""
+        thing = self.thing
+        if thing.idea_id:
+            return thing.idea.text
+        if isinstance(thing, PDSACycle):
+            return thing.key_change.name if thing.key_change_id else thing.own_idea
+        return ""
+
+    @property
     def overdue_steps(self) -> list[ActionStep]:
         return [step for step in self.steps if step.overdue_days]  # type: ignore[attr-defined]
 

@@ -66,6 +66,8 @@ def plan_feedback(request: HttpRequest, collaborative_id: int, plan_id: int) -> 
 def cycle_feedback(request: HttpRequest, collaborative_id: int, cycle_id: int) -> HttpResponse:
     cycle, access = cycle_for(request, collaborative_id, cycle_id, "comment")
     _may_give_feedback(access)
+    if not access.can("view_cycles", cycle.team):  # shared cycles are commented on their page
+        raise PermissionDenied
     form = FeedbackForm(request.POST)
     if form.is_valid():
         comment = Comment.objects.create(
