@@ -92,7 +92,9 @@ def _activity(thing: Any, comments: list[Comment]) -> str:
         return _("Feedback from %(who)s") % {"who": last.author or _("someone")}
     if (thing.updated_at - thing.created_at).total_seconds() < 1:
         return _("Started")
-    return _("Updated")
+    if isinstance(thing, ActionPlan):
+        return _("The plan or its steps changed")
+    return _("The worksheet changed")
 
 
 def coaching_items(

@@ -80,8 +80,11 @@ class ActionStepForm(Styled, forms.ModelForm):
     class Meta:
         model = ActionStep
         fields = ["text", "owner_name", "due_on", "status"]
-        labels = {"owner_name": _("or someone not on the platform")}
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"owner_name": _("Or someone not on the platform")}
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "owner_name": forms.TextInput(attrs={"placeholder": _("or a name")}),
+        }
 
     def __init__(self, *args, members, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -90,7 +93,7 @@ class ActionStepForm(Styled, forms.ModelForm):
         if owner is not None and owner.pk not in self.people:  # left the team since
             self.people[owner.pk] = owner
         self.fields["owner"].choices = [
-            ("", _("— nobody on the platform —")),
+            ("", "—"),
             *((pk, str(person)) for pk, person in self.people.items()),
         ]
         # A row of the grid: the small size, and the fields tied to the row's form by its id
