@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from convene.collaboratives.models import Team, TeamMembership
 
@@ -55,10 +54,6 @@ def overdue_days(step: ActionStep, today: date) -> int:
     if step.due_on is None or step.status == ActionStep.Status.DONE or step.due_on >= today:
         return 0
     return (today - step.due_on).days
-
-
-def overdue_words(days: int) -> str:
-    return ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", days) % {"days": days}
 
 
 def mark_overdue(steps: Iterable[ActionStep], today: date) -> list[ActionStep]:
