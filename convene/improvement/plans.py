@@ -95,7 +95,7 @@ def step_to_cycle(step: ActionStep, by: Any) -> tuple[PDSACycle, bool]:
     False. The step's row is locked, so two requests at once make one cycle."""
     with transaction.atomic():
         step = (
-            ActionStep.objects.select_for_update()
+            ActionStep.objects.select_for_update(of=("self",))
             .select_related("plan__team__collaborative", "owner")
             .get(pk=step.pk)
         )
