@@ -420,3 +420,17 @@ def test_the_team_button_opens_the_action_plans(client, world):
         reverse("collaboratives:team", args=[world.collaborative.pk, world.team_a.pk])
     )
     assert _plans_url(world) in page.content.decode()
+
+
+def test_a_refused_step_edit_keeps_what_was_typed_without_javascript(client, world, plan):
+    step = _step(plan, "Print the protocol")
+    client.force_login(world.data_lead)
+    row = _row(client.get(_url(world, "action-plan", plan_id=plan.pk)), step)
+    row[f"step-{step.pk}-text"] = ""
+    row[f"step-{step.pk}-owner_name"] = "Pat the pharmacist"
+    response = client.post(_url(world, "edit-step", step_id=step.pk), row)
+    assert response.status_code == 400
+    assert "Step: This field is required." in response.content.decode()
+    assert _row(response, step)[f"step-{step.pk}-owner_name"] == "Pat the pharmacist"
+    step.refresh_from_db()
+    assert (step.text, step.owner_name, step.version) == ("Print the protocol", "", 1)
