@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cycles_views, diagram_views, spread_views, views
+from . import coaching_views, cycles_views, diagram_views, plans_views, spread_views, views
 
 app_name = "improvement"
 
@@ -169,5 +169,66 @@ urlpatterns += [
     ),
     path(
         "c/<int:collaborative_id>/shared-cycles/", cycles_views.shared_cycles, name="shared-cycles"
+    ),
+]
+
+# Action plans (plans_views.py) and the coach's view (coaching_views.py).
+
+urlpatterns += [
+    path(
+        "c/<int:collaborative_id>/teams/<int:team_id>/action-plans/",
+        plans_views.action_plans,
+        name="action-plans",
+    ),
+    path(
+        "c/<int:collaborative_id>/action-plans/<int:plan_id>/",
+        plans_views.action_plan,
+        name="action-plan",
+    ),
+    path(
+        "c/<int:collaborative_id>/action-plans/<int:plan_id>/status/",
+        plans_views.plan_status,
+        name="plan-status",
+    ),
+    path(
+        "c/<int:collaborative_id>/action-plans/<int:plan_id>/delete/",
+        plans_views.delete_plan,
+        name="delete-plan",
+    ),
+    path(
+        "c/<int:collaborative_id>/action-plans/<int:plan_id>/steps/new/",
+        plans_views.new_step,
+        name="new-step",
+    ),
+    path(
+        "c/<int:collaborative_id>/action-steps/<int:step_id>/edit/",
+        plans_views.edit_step,
+        name="edit-step",
+    ),
+    path(
+        "c/<int:collaborative_id>/action-steps/<int:step_id>/delete/",
+        plans_views.delete_step,
+        name="delete-step",
+    ),
+    path(
+        "c/<int:collaborative_id>/action-steps/<int:step_id>/move/<str:direction>/",
+        plans_views.move_step,
+        name="move-step",
+    ),
+    path(
+        "c/<int:collaborative_id>/action-steps/<int:step_id>/to-cycle/",
+        plans_views.make_cycle,
+        name="step-to-cycle",
+    ),
+    path("c/<int:collaborative_id>/coaching/", coaching_views.coaching, name="coaching"),
+    path(
+        "c/<int:collaborative_id>/coaching/plans/<int:plan_id>/feedback/",
+        coaching_views.plan_feedback,
+        name="plan-feedback",
+    ),
+    path(
+        "c/<int:collaborative_id>/coaching/cycles/<int:cycle_id>/feedback/",
+        coaching_views.cycle_feedback,
+        name="coaching-cycle-feedback",
     ),
 ]

@@ -739,6 +739,97 @@ CASES += [
     ("improvement:delete-cycle-comment", "post", _cycle_comment, None, COMMENT_DELETERS),
 ]
 
+
+def _plan(w: World) -> dict[str, Any]:
+    from convene.improvement.models import ActionPlan
+
+    plan = ActionPlan.objects.create(
+        collaborative=w.collaborative, team=w.team_a, title="After learning session 2"
+    )
+    return {**_c(w), "plan_id": plan.pk}
+
+
+def _step(w: World) -> dict[str, Any]:
+    from convene.improvement.models import ActionStep
+
+    plan_id = _plan(w)["plan_id"]
+    ActionStep.objects.create(plan_id=plan_id, text="Print the protocol", position=0)
+    step = ActionStep.objects.create(plan_id=plan_id, text="Train the nurses", position=1)
+    return {**_c(w), "step_id": step.pk}
+
+
+def _step_form(w: World) -> dict[str, Any]:
+    from convene.improvement.models import ActionStep
+
+    step = ActionStep.objects.get(plan__team=w.team_a, text="Train the nurses")
+    return {
+        f"step-{step.pk}-text": "Train",
+        f"step-{step.pk}-status": "doing",
+        f"step-{step.pk}-version": "1",
+    }
+
+
+# Action plans: a team's own, read by its readers (view_action_plans) and written by the team;
+# the coach's view and its feedback: hosts, faculty and the team's coach (view_coaching).
+CASES += [
+    ("improvement:action-plans", "get", _t, None, TEAM_A_READERS),
+    (
+        "improvement:action-plans",
+        "post",
+        _t,
+        lambda w: {"title": "After learning session 2", "status": "open"},
+        TEAM_A_WRITERS,
+    ),
+    ("improvement:action-plan", "get", _plan, None, TEAM_A_READERS),
+    (
+        "improvement:action-plan",
+        "post",
+        _plan,
+        lambda w: {"title": "After session 3", "status": "open", "version": "1"},
+        TEAM_A_WRITERS,
+    ),
+    ("improvement:plan-status", "post", _plan, lambda w: {"status": "done"}, TEAM_A_WRITERS),
+    ("improvement:delete-plan", "post", _plan, None, TEAM_A_WRITERS),
+    (
+        "improvement:new-step",
+        "post",
+        _plan,
+        lambda w: {"new-step-text": "Call the pharmacy", "new-step-status": "todo"},
+        TEAM_A_WRITERS,
+    ),
+    (
+        "improvement:edit-step",
+        "post",
+        _step,
+        _step_form,
+        TEAM_A_WRITERS,
+    ),
+    ("improvement:delete-step", "post", _step, None, TEAM_A_WRITERS),
+    (
+        "improvement:move-step",
+        "post",
+        lambda w: {**_step(w), "direction": "up"},
+        None,
+        TEAM_A_WRITERS,
+    ),
+    ("improvement:step-to-cycle", "post", _step, None, TEAM_A_WRITERS),
+    ("improvement:coaching", "get", _c, None, FEEDBACK_READERS),
+    (
+        "improvement:plan-feedback",
+        "post",
+        _plan,
+        lambda w: {"text": "Who prints it?"},
+        FEEDBACK_GIVERS,
+    ),
+    (
+        "improvement:coaching-cycle-feedback",
+        "post",
+        _cycle,
+        lambda w: {"text": "Try five patients next."},
+        FEEDBACK_GIVERS,
+    ),
+]
+
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
 
 
