@@ -4,11 +4,13 @@ coach of another team comments on it once it is shared."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from ..factories import make_metric_with_figures
 from .helpers import SHOTS, check_page
 
 pytestmark = pytest.mark.browser
@@ -41,6 +43,13 @@ def test_a_data_lead_records_a_cycle_and_builds_a_ramp_on_it(
     page, world, login, team_url, collaborative_url, tmp_path
 ):
     idea = diagram(world)
+    # Team A's monthly figures from November 2025: the cycles land on its chart in March 2026.
+    make_metric_with_figures(
+        world.collaborative,
+        {world.team_a: ([50, 52, 49, 51, 53, 50, 55, 58, 61, 64], 100)},
+        first_period_on=date(2025, 11, 1),
+        baseline_periods=4,
+    )
     title = page.get_by_role("textbox", name="Title", exact=True)
     login(page.context, world.data_lead)
     page.goto(team_url)
@@ -123,6 +132,17 @@ def test_a_data_lead_records_a_cycle_and_builds_a_ramp_on_it(
     expect(page.get_by_text("a ramp of 2 cycles")).to_be_visible()
     check_page(page, "pdsa-team-cycles")
     keep_shots("pdsa-team-cycles")
+
+    # Both cycles on the team's chart, at March 2026, their titles drawn and listed in words.
+    page.goto(team_url + "dashboard/")
+    chart = page.locator(".chart svg").first
+    expect(chart).to_be_visible()
+    expect(chart.locator("text", has_text="Repeat high")).to_have_count(2)
+    listed = page.locator("p", has_text="PDSA cycles on this chart")
+    expect(listed).to_contain_text("Repeat high readings with one patient (March 2026: Adopt)")
+    expect(listed).to_contain_text("Repeat high readings with five patients (March 2026: Planned)")
+    check_page(page, "pdsa-on-the-chart")
+    keep_shots("pdsa-on-the-chart")
 
 
 def test_a_coach_comments_on_a_shared_cycle(page, world, login, collaborative_url):
