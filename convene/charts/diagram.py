@@ -245,7 +245,9 @@ def diagram_spec(aim: str, nodes: Sequence[Node], own_label: str = "") -> dict[s
     }
 
 
-def _value(node_id: int, parent: int | None, lines: list[str], kind: str, own: bool) -> dict:
+def _value(
+    node_id: int, parent: int | None, lines: list[str], kind: str, own: bool
+) -> dict[str, Any]:
     fill, stroke, ink = STYLE[kind]
     if own:
         fill, stroke = OWN_FILL, OWN_STROKE
