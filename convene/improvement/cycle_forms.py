@@ -153,22 +153,7 @@ class CycleForm(Styled, forms.ModelForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "decision": forms.RadioSelect,
-            **{
-                name: forms.Textarea(attrs={"rows": 3})
-                for name in (
-                    "objective",
-                    "questions",
-                    "prediction",
-                    "plan_details",
-                    "data_plan",
-                    "what_happened",
-                    "observations",
-                    "problems",
-                    "results",
-                    "learned",
-                    "next_steps",
-                )
-            },
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in PDSACycle.TEXT_FIELDS},
         }
 
     SINGLE = ("idea", "key_change", "metric", "period", "builds_on")

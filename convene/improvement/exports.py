@@ -18,19 +18,7 @@ from convene.lib.sheet_data import Column, Sheet
 from .evaluation import per_team_month
 from .models import ActionPlan, ActionStep, PDSACycle
 
-CYCLE_TEXTS = [
-    "objective",
-    "questions",
-    "prediction",
-    "plan_details",
-    "data_plan",
-    "what_happened",
-    "observations",
-    "problems",
-    "results",
-    "learned",
-    "next_steps",
-]
+CYCLE_TEXTS = PDSACycle.TEXT_FIELDS
 CYCLES_COLUMNS = [
     Column("team", 24),
     Column("title", 30),

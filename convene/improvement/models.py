@@ -327,6 +327,20 @@ class PDSACycle(AuditedModel, SoftDeletable):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # The worksheet's free-text boxes, in the order of Plan, Do, Study and Act.
+    TEXT_FIELDS = (
+        "objective",
+        "questions",
+        "prediction",
+        "plan_details",
+        "data_plan",
+        "what_happened",
+        "observations",
+        "problems",
+        "results",
+        "learned",
+        "next_steps",
+    )
     # The worksheet's fields, in order: what a revision keeps.
     WORKSHEET_FIELDS = (
         "title",
