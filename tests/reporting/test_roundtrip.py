@@ -146,14 +146,19 @@ def test_libreoffice_rows_far_below_the_data_are_read_quickly_in_bounded_memory(
     for name, rows in [("formatted-rows.xlsx", 13), ("deleted-rows.xlsx", 7)]:
         content = (FIXTURES / name).read_bytes()
         list(read_sheet(name, content, sheet="Figures"))  # once with imports, then measured
+        # The best of three CPU times: a busy machine (two test runs on two cores) stretches
+        # one reading past the bound; reading 30,000 rows one by one would stretch all three.
+        timings = []
+        for _attempt in range(3):
+            started = time.process_time()
+            read = list(read_sheet(name, content, sheet="Figures"))
+            timings.append(time.process_time() - started)
         tracemalloc.start()
-        started = time.process_time()
-        read = list(read_sheet(name, content, sheet="Figures"))
-        took = time.process_time() - started
+        list(read_sheet(name, content, sheet="Figures"))
         _size, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert len(read) == rows
-        assert took < 1, f"{name}: {took:.2f} s"
+        assert min(timings) < 0.5, f"{name}: {min(timings):.2f} s"
         assert peak < 2 * 1024 * 1024, f"{name}: {peak / 1e6:.1f} MB"
 
 
