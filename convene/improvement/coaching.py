@@ -21,6 +21,7 @@ from convene.collaboratives.access import Access
 from convene.collaboratives.models import Team
 
 from .access import readable_team_ids
+from .authors import label_authors
 from .models import ActionPlan, ActionStep, Comment, PDSACycle
 from .plans import mark_overdue
 
@@ -153,4 +154,6 @@ def coaching_items(
             )
         )
     items.sort(key=lambda item: (item.activity_at, item.thing.pk), reverse=True)
-    return items[:limit]
+    items = items[:limit]
+    label_authors(access, [comment for item in items for comment in item.comments])
+    return items

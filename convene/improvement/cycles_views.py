@@ -19,6 +19,7 @@ from convene.lib.versioning import fresh_copy, refreshed_form
 
 from . import signals
 from .access import attachment_for, comment_for, cycle_for, visible_cycles
+from .authors import label_authors
 from .cycle_forms import AttachmentForm, CommentForm, CycleForm, cycle_choices, initial_for_new
 from .cycles import create_cycle, revision_changes, save_worksheet, team_labels
 from .models import Comment, PDSACycle
@@ -143,6 +144,7 @@ def cycle(request: HttpRequest, collaborative_id: int, cycle_id: int) -> HttpRes
     context = _cycle_context(access, found)
     context["attachments"] = list(found.attachments.select_related("uploaded_by"))
     context["comments"] = list(found.comments.select_related("author"))
+    label_authors(access, context["comments"])
     context["revisions"] = revision_changes(found, list(found.revisions.select_related("saved_by")))
     context["may_comment"] = access.can("comment_on_cycles") or context["own_reader"]
     context["is_host"] = access.can("restore")

@@ -23,6 +23,7 @@ from convene.collaboratives.access import Access, team_for
 from convene.lib.versioning import fresh_copy, refreshed_form, save_if_unchanged
 
 from .access import plan_for, step_for
+from .authors import label_authors
 from .forms import ActionPlanForm, ActionStepForm
 from .models import ActionPlan, ActionStep
 from .package import move
@@ -109,8 +110,9 @@ def render_plan(
         "new_step_form": forms.get("new") or ActionStepForm(members=members, prefix="new-step"),
         "rows": rows,
         "saved": request.GET.get("saved", ""),
-        "comments": plan.comments.select_related("author"),
+        "comments": list(plan.comments.select_related("author")),
     }
+    label_authors(access, context["comments"])
     return render(request, "improvement/action_plan.html", context, status=status)
 
 

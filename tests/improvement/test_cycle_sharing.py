@@ -246,3 +246,36 @@ def test_a_removed_file_is_no_longer_served(client, world) -> None:
     restored = CycleAttachment.all_objects.get()
     restored.restore()
     assert client.get(url("attachment", world, attachment.pk)).status_code == 404
+
+
+# --- who wrote a comment ----------------------------------------------------------------------
+
+
+def _commented_by_team_b(world) -> PDSACycle:
+    cycle = make_cycle(world, shared=True)
+    Comment.objects.create(cycle=cycle, author=world.other_team, text="We tried this too.")
+    Comment.objects.create(cycle=cycle, author=world.coach, text="Well planned.")
+    return cycle
+
+
+def test_a_member_of_a_team_shown_by_its_letter_signs_with_the_letter(client, world) -> None:
+    """Anonymised: team A reads team B's comment as "A member of Team B", never the person's
+    name (which would name the team); the coach, who is on no team, keeps her name."""
+    cycle = _commented_by_team_b(world)
+    author = world.other_team.get_full_name()
+    client.force_login(world.data_lead)
+    body = client.get(url("cycle", world, cycle.pk)).content.decode()
+    assert "We tried this too." in body
+    assert "A member of Team B" in body and author not in body
+    assert world.coach.get_full_name() in body
+
+
+def test_names_are_shown_where_the_team_is_named(client, world) -> None:
+    cycle = _commented_by_team_b(world)
+    author = world.other_team.get_full_name()
+    client.force_login(world.host)  # hosts see every team by name
+    assert author in client.get(url("cycle", world, cycle.pk)).content.decode()
+    set_sharing(world, "named")
+    client.force_login(world.data_lead)
+    body = client.get(url("cycle", world, cycle.pk)).content.decode()
+    assert author in body and "A member of" not in body
