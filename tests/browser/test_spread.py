@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from convene.improvement.models import ChangeConcept, DriverNode, KeyChange, PDSACycle
 
 from ..factories import make_metric_with_figures, make_team, record_figures
-from .helpers import check_page
+from .helpers import check_page, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -129,7 +129,6 @@ def test_a_host_reads_the_spread_matrix(page, tested, login, collaborative_url):
     expect(row.get_by_role("link", name="Adopted")).to_have_count(2)
     expect(row.get_by_text("Adopted by 2 of 4 teams")).to_be_visible()
     check_page(page, "spread-matrix-host")
-    _save(page, "spread-matrix")
     page.emulate_media(media="print")
     page.screenshot(path=str(SHOTS / "spread-matrix-print.png"), full_page=True)
     page.emulate_media(media="screen")
@@ -147,10 +146,10 @@ def test_the_teams_chart_shows_its_cycles(page, tested, login, collaborative_url
     expect(chart.locator("text", has_text="Titration")).to_have_count(1)
     expect(page.get_by_text("PDSA cycles on this chart")).to_be_visible()
     check_page(page, "team-dashboard-cycles")
-    _save(page, "team-chart-cycles")
     url = f"{collaborative_url}teams/{tested.team_a.pk}/charts/{tested.metric.pk}.png"
     png = page.request.get(url)
     assert png.ok and png.body().startswith(b"\x89PNG")
+    SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "team-chart-download.png").write_bytes(png.body())
 
 
@@ -165,26 +164,6 @@ def test_the_dashboard_counts_testing_and_the_small_multiples_show_shared_cycles
     expect(section.get_by_text("Eastside clinic")).to_have_count(0)
     section.evaluate("node => node.scrollIntoView()")
     check_page(page, "dashboard-testing-other-team")
-    _save(page, "dashboard-testing", locator=section)
     page.goto(f"{collaborative_url}dashboard/metrics/{tested.metric.pk}/teams/")
     expect(page.locator(".chart-small svg")).to_have_count(4)
-    _save(page, "small-multiples-cycles")
-
-
-def _save(page, name, locator=None):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    current = page.viewport_size
-    try:
-        for label, size in (
-            ("desktop", {"width": 1280, "height": 900}),
-            ("phone", {"width": 390, "height": 844}),
-        ):
-            page.set_viewport_size(size)
-            page.wait_for_timeout(300)  # vega-embed redraws a container-wide chart
-            path = str(SHOTS / f"{name}-{label}.png")
-            if locator is not None:
-                locator.screenshot(path=path)
-            else:
-                page.screenshot(path=path, full_page=True)
-    finally:
-        page.set_viewport_size(current)
+    shoot(page, "small-multiples-cycles")
