@@ -24,10 +24,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --no-input -v 0
-	$(BIN)/python manage.py load_demo
-	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) ./scripts/run.sh
 
 test: $(STAMP)
 	./scripts/test.sh

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "convene.accounts",
     "convene.collaboratives",
     "convene.measures",
@@ -129,6 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs: a queue in the same database (SQLite or PostgreSQL), worked by
+# ``manage.py db_worker`` (``make run`` starts one; docs/operating.md has the systemd unit).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
