@@ -16,6 +16,7 @@ from convene.lib.uploads import UploadField
 from convene.lib.versioning import VersionField
 from convene.measures.models import Metric, ReportingPeriod
 
+from .diagram import change_ideas
 from .models import Comment, DriverNode, KeyChange, PDSACycle
 from .ramps import descendants, next_scale
 
@@ -44,26 +45,10 @@ def _grouped(items: list[tuple[str, str, str]]) -> Choices:
 
 
 def _change_ideas(team: Team) -> tuple[dict[str, DriverNode], Choices]:
-    """The change ideas of the team's diagram (the collaborative's and its own), depth taken
-    in Python from one query; grouped under their secondary driver."""
-    nodes = list(
-        DriverNode.objects.filter(collaborative_id=team.collaborative_id).filter(
-            Q(team__isnull=True) | Q(team=team)
-        )
-    )
-    by_pk = {node.pk: node for node in nodes}
-
-    def depth(node: DriverNode) -> int | None:
-        steps = 0
-        while node.parent_id is not None:
-            parent = by_pk.get(node.parent_id)
-            if parent is None or steps > DriverNode.MAX_DEPTH:
-                return None  # under a deleted node, or a loop: not offered
-            node, steps = parent, steps + 1
-        return steps
-
-    ideas = [node for node in nodes if depth(node) == DriverNode.MAX_DEPTH]
-    rows = [(by_pk[node.parent_id].text, str(node.pk), node.text) for node in ideas]
+    """The change ideas of the team's diagram (the collaborative's and its own), grouped
+    under their secondary driver."""
+    ideas = list(change_ideas(team.collaborative_id, team.pk))
+    rows = [(node.parent.text, str(node.pk), node.text) for node in ideas]
     return {str(node.pk): node for node in ideas}, _grouped(rows)
 
 

@@ -44,6 +44,29 @@ def scope(collaborative_id: int, team_id: int | None = None) -> QuerySet[DriverN
     return nodes.filter(Q(team__isnull=True) | Q(team_id=team_id))
 
 
+def change_ideas(collaborative_id: int, team_id: int | None = None) -> QuerySet[DriverNode]:
+    """The diagram's change ideas (depth 2) under drivers that are not deleted, in the
+    diagram's order: the collaborative's, and with ``team_id`` the team's own too."""
+    return (
+        scope(collaborative_id, team_id)
+        .filter(
+            parent__deleted_at__isnull=True,
+            parent__parent__isnull=False,
+            parent__parent__deleted_at__isnull=True,
+            parent__parent__parent__isnull=True,
+        )
+        .select_related("parent__parent")
+        .order_by(
+            "parent__parent__position",
+            "parent__parent__pk",
+            "parent__position",
+            "parent__pk",
+            "position",
+            "pk",
+        )
+    )
+
+
 @dataclass
 class Outline:
     """A diagram read as a tree. Each node carries ``kids`` (ordered), ``depth`` and ``kind``."""

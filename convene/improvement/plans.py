@@ -8,29 +8,19 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from convene.collaboratives.models import Team, TeamMembership
 
+from . import diagram
 from .models import ActionPlan, ActionStep, DriverNode, PDSACycle
 
 
 def change_ideas(team: Team) -> QuerySet[DriverNode]:
-    """The change ideas (depth 2 of the driver diagram) a team's plan may name: the
-    collaborative's and the team's own, under drivers that are not deleted."""
-    return (
-        DriverNode.objects.filter(
-            collaborative_id=team.collaborative_id,
-            parent__deleted_at__isnull=True,
-            parent__parent__isnull=False,
-            parent__parent__deleted_at__isnull=True,
-            parent__parent__parent__isnull=True,
-        )
-        .filter(Q(team__isnull=True) | Q(team=team))
-        .order_by("parent__parent__position", "parent__position", "position", "pk")
-    )
+    """The change ideas a team's plan may name: the collaborative's and the team's own."""
+    return diagram.change_ideas(team.collaborative_id, team.pk)
 
 
 def team_members(team: Team) -> list[Any]:

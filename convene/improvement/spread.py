@@ -35,6 +35,7 @@ from convene.collaboratives.access import Access
 from convene.collaboratives.overview import labelled_teams
 
 from .access import readable_team_ids, sees_shared_cycles
+from .diagram import change_ideas
 from .models import DriverNode, KeyChange, PDSACycle
 
 NOT_TESTED, TESTING = "none", "testing"
@@ -178,26 +179,7 @@ def _cycles(access: Access) -> list[CycleFacts]:
 
 def _ideas(access: Access) -> list[DriverNode]:
     """The collaborative's change ideas (depth 2), in the diagram's order, drivers alive."""
-    return list(
-        DriverNode.objects.filter(
-            collaborative=access.collaborative,
-            team__isnull=True,
-            parent__isnull=False,
-            parent__deleted_at__isnull=True,
-            parent__parent__isnull=False,
-            parent__parent__deleted_at__isnull=True,
-            parent__parent__parent__isnull=True,
-        )
-        .select_related("parent__parent")
-        .order_by(
-            "parent__parent__position",
-            "parent__parent__pk",
-            "parent__position",
-            "parent__pk",
-            "position",
-            "pk",
-        )
-    )
+    return list(change_ideas(access.collaborative.pk))
 
 
 def _key_changes(access: Access) -> list[KeyChange]:
