@@ -132,6 +132,19 @@ def _fresh_cache() -> None:
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language() -> None:
+    """Each test starts in the site's language: a request by a person who reads Spanish leaves
+    Spanish active in the thread (the middleware activates the person's language, and the next
+    request activates its own), so messages of a test after it would come out in Spanish."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.utils import translation
+
+        translation.deactivate()
+
+
 @pytest.fixture
 def threads_db(transactional_db: Any, tmp_path: Any) -> Any:
     """The test database where threads, each with a connection of its own, can all write: gives
