@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "convene.accounts",
     "convene.collaboratives",
+    "convene.notifications",
     "convene.measures",
     "convene.improvement",
     "convene.trials",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("convene.trials.urls")),
     path("", include("convene.dashboards.urls")),
     path("", include("convene.improvement.urls")),
+    path("", include("convene.notifications.urls")),
     path("accounts/", include("convene.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -79,6 +79,10 @@ POLICY: dict[str, frozenset[str]] = {
     "view_spread": frozenset({HOST, PLANNING, FACULTY, COACH, TEAM_MEMBER}),
     # The coach's view of her teams' plans and cycles (hosts and faculty see every team's).
     "view_coaching": frozenset({HOST, FACULTY, COACH}),
+    # "My teams" (a coach's teams) and "Teams" (the host's, all of them): who is slipping.
+    "view_follow_up": frozenset({HOST, COACH}),
+    "log_check_in": frozenset({HOST, ASSIGNED_COACH}),
+    "view_check_ins": frozenset({HOST, ASSIGNED_COACH}),
     "view_measures": EVERY_PARTICIPANT,
     "edit_measures": frozenset({HOST, PLANNING}),
     "view_dashboard": EVERY_PARTICIPANT,

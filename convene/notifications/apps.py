@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "convene.notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from convene.collaboratives import restore
+
+        from .models import CheckIn
+
+        restore.register("check_in", CheckIn, "team__collaborative")
