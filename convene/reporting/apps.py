@@ -9,6 +9,8 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from convene.lib import dataversion
 
+        from . import events
         from .models import ProgressScore, Report, Value
 
         dataversion.watch(ProgressScore, Report, Value)
+        events.register_kinds()
