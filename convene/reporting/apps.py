@@ -9,8 +9,11 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from convene.lib import dataversion
 
-        from . import events
+        from convene.notifications.kinds import register_scan
+
+        from . import events, reminders
         from .models import ProgressScore, Report, Value
 
         dataversion.watch(ProgressScore, Report, Value)
         events.register_kinds()
+        register_scan("report_reminders", reminders.scan)
