@@ -8,7 +8,6 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from convene.lib import dataversion
-
         from convene.notifications.kinds import register_scan
 
         from . import events, reminders
