@@ -7,6 +7,10 @@ class TrialsConfig(AppConfig):
     verbose_name = _("Trial runs")
 
     def ready(self) -> None:
-        from . import events
+        from convene.collaboratives.providers import register_signals, register_to_do
+
+        from . import events, providers
 
         events.register_kinds()
+        register_to_do("trial_runs", providers.to_do)
+        register_signals("trial_runs", providers.signals)
