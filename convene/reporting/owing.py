@@ -20,6 +20,8 @@ from datetime import date, datetime, timedelta
 from convene.collaboratives.models import Team
 from convene.measures.models import ReportingPeriod, ReportingSchedule
 from convene.measures.owed import OWED, owes
+from convene.trials.models import TrialRun
+from convene.trials.trial import why_closed
 
 from .models import Report
 
@@ -134,3 +136,18 @@ def unsubmitted(
             assert schedule is not None  # periods come from a schedule
             found.append(Owing(team, period, schedule, report, on))
     return found
+
+
+def open_for_reporting(owing: list[Owing]) -> list[Owing]:
+    """``owing`` without the teams whose routine reporting waits for their trial run (the
+    schedule requires one and it is not accepted yet): they cannot submit a report, and their
+    trial run is what they are asked for. One query."""
+    waiting = {o.team.pk for o in owing if o.schedule.trial_run == REQUIRED}
+    if not waiting:
+        return owing
+    statuses = dict(TrialRun.objects.filter(team_id__in=waiting).values_list("team_id", "status"))
+    closed = {pk for pk in waiting if why_closed(REQUIRED, statuses.get(pk))}
+    return [o for o in owing if o.team.pk not in closed]
+
+
+REQUIRED = ReportingSchedule.TrialRule.REQUIRED

@@ -20,7 +20,7 @@ from convene.measures.models import ReportingSchedule
 
 from .events import period_link, period_name
 from .models import Feedback, ProgressScore, Report
-from .owing import Owing, unsubmitted
+from .owing import Owing, open_for_reporting, unsubmitted
 
 # The order of slipping teams: a missed report weighs most, then a falling score.
 MISSED_WEIGHT = 10
@@ -48,7 +48,7 @@ def _reports_to_submit(team_ids: set[int], collaboratives: dict[int, Any]) -> li
     for team in teams:
         team.collaborative = collaboratives[team.collaborative_id]
     items = []
-    for owing in unsubmitted(teams, timezone.now()):
+    for owing in open_for_reporting(unsubmitted(teams, timezone.now())):
         if not (owing.is_due_soon or owing.is_overdue):
             continue
         names = {"team": owing.team.name, "period": period_name(owing.period)}

@@ -18,6 +18,10 @@ the report is submitted. Periods due more than ``HORIZON_DAYS`` ago are left alo
 first run on an old collaborative (or one that ended long ago) does not flood anyone with
 reminders nobody can act on any more; the "who is slipping" page still counts them as missed.
 
+A team whose routine reporting waits for its trial run (required and not yet accepted) is not
+reminded of reports it cannot submit: its trial run is what it owes first, and "who is slipping"
+shows it.
+
 A scan makes a fixed number of queries whatever the number of teams and periods, plus the
 rows of the notifications it makes.
 """
@@ -37,7 +41,7 @@ from convene.notifications.api import notify
 from convene.notifications.models import Notification
 
 from .events import COACH, period_link, period_name
-from .owing import Owing, unsubmitted
+from .owing import Owing, open_for_reporting, unsubmitted
 
 HORIZON_DAYS = 90
 
@@ -134,7 +138,7 @@ def scan(now: datetime) -> int:
     )
     due = [
         (owing, step)
-        for owing in unsubmitted(teams, now, within_days=HORIZON_DAYS)
+        for owing in open_for_reporting(unsubmitted(teams, now, within_days=HORIZON_DAYS))
         if (step := step_of(owing)) is not None
     ]
     if not due:

@@ -255,3 +255,11 @@ def test_the_signals_take_a_fixed_number_of_queries(history):
         many, cells = _counted(signals_of, world)
     assert len(cells) == 10
     assert many == few
+
+
+def test_a_team_waiting_for_its_trial_run_is_not_asked_for_reports(world, may):
+    ReportingSchedule.objects.update(trial_run="required")
+    with time_machine.travel(_at(2026, 6, 11), tick=False):
+        assert to_do_of(world.data_lead) == []
+        TrialRun.objects.create(team=world.team_a, status=TrialRun.Status.EXCUSED)
+        assert [i.kind for i in to_do_of(world.data_lead)] == ["submit_report"]

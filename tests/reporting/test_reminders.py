@@ -268,3 +268,15 @@ def test_the_number_of_queries_does_not_grow_with_teams_or_periods(world, may):
     sent = _scan(moment)
     assert sent == 8 * (3 + 3 + 1)  # May and June to leads and coach, July to the data lead
     assert _queries(moment) == few
+
+
+def test_a_team_waiting_for_its_trial_run_is_not_reminded_of_reports_it_cannot_send(world, may):
+    from convene.trials.models import TrialRun
+
+    schedule = world.collaborative.schedule
+    schedule.trial_run = "required"
+    schedule.save()
+    TrialRun.objects.create(team=world.team_a, status=TrialRun.Status.ACCEPTED)
+    TrialRun.objects.create(team=world.team_b, status=TrialRun.Status.SUBMITTED)
+    _scan(_at(2026, 6, 7))
+    assert set(_told()) == {(world.data_lead, "report_due_soon", "")}
