@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 
+from convene.accounts.models import User
+
 from . import restore
 from .models import (
     CharterDecision,
@@ -290,6 +292,30 @@ def people_who_may(
         coaches = CoachAssignment.objects.current().filter(team=team)
         addresses |= set(coaches.values_list("coach__email", flat=True))
     return sorted(addresses)
+
+
+def users_who_may(collaborative: Collaborative, action: str, team: Team | None = None) -> list[Any]:
+    """The people (users, active ones) who may do ``action`` (on ``team``), by the policy, as
+    ``people_who_may`` finds their addresses: whom to notify when something awaits them."""
+    allowed = POLICY[action]
+    roles = [grant for grant in allowed if grant in CollaborativeRole.values]
+    live_team = Q(team__collaborative=collaborative, team__deleted_at__isnull=True)
+    members = TeamMembership.objects.current().filter(live_team)
+    who = Q(
+        pk__in=CollaborativeMembership.objects.current()
+        .filter(collaborative=collaborative, role__in=roles)
+        .values("user_id")
+    )
+    if TEAM_MEMBER in allowed:
+        who |= Q(pk__in=members.values("user_id"))
+    if team is not None and OWN_TEAM in allowed:
+        who |= Q(pk__in=members.filter(team=team).values("user_id"))
+    if team is not None and OWN_TEAM_LEAD in allowed:
+        who |= Q(pk__in=members.filter(team=team, role__in=LEAD_ROLES).values("user_id"))
+    if team is not None and ASSIGNED_COACH in allowed:
+        coaches = CoachAssignment.objects.current().filter(team=team)
+        who |= Q(pk__in=coaches.values("coach_id"))
+    return list(User.objects.filter(who, is_active=True).order_by("pk"))
 
 
 def team_leads(team: Team) -> list[str]:

@@ -152,6 +152,8 @@ class ScheduleForm(Styled, forms.ModelForm):
             "baseline_periods",
             "due_days",
             "grace_days",
+            "remind_days_before",
+            "escalate_after_days",
             "trial_run",
         ]
         widgets = {
@@ -164,6 +166,9 @@ class ScheduleForm(Styled, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left out of a post, the trial-run rule stays as it was.
         self.fields["trial_run"].required = False
+        # Left out of a post (a form from before reminders), the reminder days stay as they were.
+        for name in ("remind_days_before", "escalate_after_days"):
+            self.fields[name].required = False
         self.initial["version"] = version_of(self.instance)
 
     def save_unless_changed(self) -> bool:
@@ -186,6 +191,16 @@ class ScheduleForm(Styled, forms.ModelForm):
 
     def clean_trial_run(self) -> Any:
         return self.cleaned_data.get("trial_run") or self.instance.trial_run
+
+    def clean_remind_days_before(self) -> int:
+        return self._kept("remind_days_before")
+
+    def clean_escalate_after_days(self) -> int:
+        return self._kept("escalate_after_days")
+
+    def _kept(self, name: str) -> int:
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
 
     def clean_first_period_on(self) -> Any:
         first = self.cleaned_data["first_period_on"]

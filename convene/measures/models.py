@@ -306,6 +306,23 @@ class ReportingSchedule(AuditedModel):
         default=5,
         help_text=_("Reports after the due date but within the grace days are not yet late."),
     )
+    remind_days_before = models.PositiveIntegerField(
+        _("reminder before the due date (days)"),
+        default=3,
+        help_text=_(
+            "How many days before a report is due its team's data lead is reminded. "
+            "0 sends no reminder before the due date."
+        ),
+    )
+    escalate_after_days = models.PositiveIntegerField(
+        _("coach told after (days)"),
+        default=7,
+        help_text=_(
+            "When a report is late (after the due date and the grace days), the data lead and "
+            "the change leader are reminded at once; if it is still missing this many days "
+            "later, they are reminded again and the team's coach is told too."
+        ),
+    )
     trial_run = models.CharField(
         _("trial run"),
         max_length=8,

@@ -21,6 +21,7 @@ from convene.measures.models import Metric, ReportingSchedule, Stratum
 from convene.measures.owed import metrics_for, strata_of
 from convene.measures.templatetags.measures_tags import plain
 
+from . import events
 from .access import progress_score_in
 from .entry import save_entry
 from .grid import history_of
@@ -348,6 +349,7 @@ class PeriodEntry:
                     collaborative_id=report.team.collaborative_id
                 ).first()
                 report.submit(by, schedule)
+                events.report_submitted(report, by)
         return True
 
     def _save_line(self, form: LineForm, by: Any, reason: str) -> bool:

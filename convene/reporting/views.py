@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from convene.measures.owed import owes
 from convene.trials.access import trial_in
 from convene.trials.trial import reporting_closed, trial_rule, waiting_count, why_closed
 
+from . import events
 from .access import report_in, value_in
 from .entry import enter_cell
 from .exports import export_csv, export_xlsx, team_template
@@ -198,7 +200,9 @@ def reopen_report(
 ) -> HttpResponse:
     team, _access = team_for(request, collaborative_id, team_id, "reopen_report")
     report = report_in(team, period_id, submitted=True)
-    report.reopen(request.user)
+    with transaction.atomic():
+        report.reopen(request.user)
+        events.report_reopened(report, request.user)
     messages.success(request, _("The period is open again for this team."))
     return redirect("reporting:period-report", collaborative_id, team_id, period_id)
 
@@ -295,7 +299,11 @@ def add_feedback(
     if not form.is_valid():
         messages.error(request, _("Write the feedback before sending it."))
     else:
-        Feedback.objects.create(report=report, author=request.user, text=form.cleaned_data["text"])
+        with transaction.atomic():
+            feedback = Feedback.objects.create(
+                report=report, author=request.user, text=form.cleaned_data["text"]
+            )
+            events.feedback_given(feedback, request.user)
         messages.success(request, _("Feedback sent to the team."))
     return redirect("reporting:period-report", collaborative_id, team_id, period_id)
 

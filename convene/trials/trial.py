@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convene.collaboratives.access import people_who_may, team_leads
-from convene.collaboratives.models import Team
+from convene.collaboratives.access import LEAD_ROLES, users_who_may
+from convene.collaboratives.models import Team, TeamMembership
 from convene.measures.models import Metric, ReportingSchedule, Stratum
 from convene.measures.templatetags.measures_tags import plain
 
@@ -90,17 +90,22 @@ def waiting_count(collaborative: Any, access: Any) -> int | None:
     ).count()
 
 
-def reviewers(trial: TrialRun) -> list[str]:
+def reviewers(trial: TrialRun) -> list[Any]:
     """Whom a sent trial awaits: the people who may review trial runs."""
-    return people_who_may(trial.team.collaborative, "review_trial_run")
+    return users_who_may(trial.team.collaborative, "review_trial_run")
 
 
-def told_of_decision(trial: TrialRun) -> list[str]:
-    """Whom a decision is sent to: the team's leads and whoever sent the trial."""
-    recipients = set(team_leads(trial.team))
+def told_of_decision(trial: TrialRun) -> list[Any]:
+    """Whom a decision is told to: the team's leads and whoever sent the trial."""
+    leads = (
+        TeamMembership.objects.current()
+        .filter(team=trial.team, role__in=LEAD_ROLES)
+        .select_related("user")
+    )
+    people = {membership.user.pk: membership.user for membership in leads}
     if trial.submitted_by is not None:
-        recipients.add(trial.submitted_by.email)
-    return sorted(recipients)
+        people.setdefault(trial.submitted_by.pk, trial.submitted_by)
+    return list(people.values())
 
 
 @dataclass

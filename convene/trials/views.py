@@ -16,18 +16,16 @@ from django.views.decorators.http import require_POST
 from convene.collaboratives.access import Access, collaborative_for, team_for
 from convene.collaboratives.models import Team
 from convene.collaboratives.overview import labelled_teams
-from convene.lib import emails
 from convene.measures.models import ReportingSchedule
 
+from . import events
 from .access import trial_in
 from .forms import ReviewForm, TrialEntry
 from .models import TrialReview, TrialRun
 from .trial import (
     Conflict,
     answer_table,
-    reviewers,
     summaries,
-    told_of_decision,
     trial_metrics,
     trial_rule,
 )
@@ -64,13 +62,15 @@ def team_trial(request: HttpRequest, collaborative_id: int, team_id: int) -> Htt
         messages.error(request, _("Nothing was saved: please correct the marked answers."))
         return _render(request, team, access, trial, rule, metrics, entry, None, status=400)
     try:
-        trial = entry.save(request.user)
+        with transaction.atomic():
+            trial = entry.save(request.user)
+            if submitting:
+                events.trial_submitted(trial, request.user)
     except Conflict:
         trial = trial_in(team)
         entry = _refreshed(request, metrics, trial)
         return _render(request, team, access, trial, rule, metrics, entry, None, status=400)
     if submitting:
-        transaction.on_commit(lambda: emails.trial_submitted(request, trial, reviewers(trial)))
         messages.success(request, _("Trial run sent. A host will review it and tell your team."))
     else:
         messages.success(request, _("Trial run saved as a draft."))
@@ -151,7 +151,9 @@ def review_trial_run(request: HttpRequest, collaborative_id: int, team_id: int) 
     try:
         if not trial.pk:  # a team that never started its trial can still be excused from it
             trial = trial_in(team, create=True)
-        review = form.save(trial, request.user, trial_metrics(team))
+        with transaction.atomic():
+            review = form.save(trial, request.user, trial_metrics(team))
+            events.trial_reviewed(review, request.user)
     except Conflict:
         messages.error(
             request,
@@ -161,10 +163,7 @@ def review_trial_run(request: HttpRequest, collaborative_id: int, team_id: int) 
             ),
         )
         return redirect("trials:trial", collaborative_id, team_id)
-    transaction.on_commit(
-        lambda: emails.trial_reviewed(request, review.trial, review, told_of_decision(review.trial))
-    )
-    messages.success(request, _("Decision saved. The team's leads were told by e-mail."))
+    messages.success(request, _("Decision saved. The team's leads were told."))
     return redirect("trials:trials", collaborative_id)
 
 

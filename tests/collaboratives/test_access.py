@@ -95,3 +95,16 @@ def test_hosts_and_faculty_always_see_names(world):
 
 def test_observer_sees_no_team_names(world):
     assert _labels(world.observer, world) == []
+
+
+def test_users_who_may_are_the_people_whose_addresses_people_who_may_gives(world):
+    from convene.collaboratives.access import POLICY, people_who_may, users_who_may
+
+    world.member.is_active = False  # a person who left the site is told nothing
+    world.member.save()
+    for action in POLICY:
+        for team in (None, world.team_a):
+            users = users_who_may(world.collaborative, action, team)
+            addresses = set(people_who_may(world.collaborative, action, team))
+            assert {u.email for u in users} == addresses - {world.member.email}, action
+    assert world.outsider not in users_who_may(world.collaborative, "view_collaborative")

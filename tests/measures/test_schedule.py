@@ -128,3 +128,27 @@ def test_team_members_see_the_periods_but_cannot_change_them(client, world):
     assert "Save the schedule" not in page.content.decode()
     assert "baseline" in page.content.decode()
     assert _schedule(client, world, baseline_periods="2").status_code == 403
+
+
+def test_the_host_sets_when_reminders_go_and_when_the_coach_is_told(client, world):
+    client.force_login(world.host)
+    page = client.get(reverse("measures:schedule", args=[world.collaborative.pk])).content.decode()
+    assert "0 sends no reminder before the due date." in page
+    assert "coach is told too" in page
+    assert (
+        typed_values(client.get(reverse("measures:schedule", args=[world.collaborative.pk])))[
+            "remind_days_before"
+        ]
+        == "3"
+    )
+    _schedule(client, world, remind_days_before="0", escalate_after_days="14")
+    schedule = ReportingSchedule.objects.get()
+    assert (schedule.remind_days_before, schedule.escalate_after_days) == (0, 14)
+    # A form that leaves them out (as one read before they existed) keeps them.
+    assert _schedule(client, world, grace_days="6").status_code == 302
+    schedule.refresh_from_db()
+    assert (schedule.grace_days, schedule.remind_days_before, schedule.escalate_after_days) == (
+        6,
+        0,
+        14,
+    )

@@ -9,11 +9,11 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from convene.measures.models import Metric, ReportingSchedule
+from convene.notifications.models import Notification
 from convene.reporting.models import Value
 from convene.trials.models import TrialAnswer, TrialRecord, TrialReview, TrialRun
 from tests.factories import make_stratified_metric, make_team
@@ -107,9 +107,7 @@ def _cell(client, world, numerator="12", denominator="20"):
     return client.post(url, {"numerator": numerator, "denominator": denominator})
 
 
-def test_routine_figures_wait_for_an_accepted_trial(
-    client, setup, django_capture_on_commit_callbacks
-):
+def test_routine_figures_wait_for_an_accepted_trial(client, setup):
     world = setup
     client.force_login(world.data_lead)
     page = client.get(
@@ -128,17 +126,19 @@ def test_routine_figures_wait_for_an_accepted_trial(
     trial = TrialRun.objects.get(team=world.team_a)
     assert trial.status == TrialRun.Status.DRAFT
     assert TrialRecord.objects.filter(trial=trial).exclude(reference="").count() == 2
-    assert not mail.outbox  # a draft tells nobody
-    with django_capture_on_commit_callbacks(execute=True):
-        response = _send(client, world)
+    assert not Notification.objects.exists()  # a draft tells nobody
+    response = _send(client, world)
     assert response.status_code == 302
     trial.refresh_from_db()
     assert trial.status == TrialRun.Status.SUBMITTED
     assert trial.submitted_by == world.data_lead
-    assert len(mail.outbox) == 1
-    assert set(mail.outbox[0].to) == {world.host.email, world.planning.email}
-    assert "Eastside clinic" in mail.outbox[0].subject
-    assert _url(world) in mail.outbox[0].body
+    sent = Notification.objects.filter(kind="trial_submitted")
+    assert {n.recipient for n in sent} == {world.host, world.planning}
+    for notification in sent:
+        assert notification.text == "Eastside clinic sent its trial run: it awaits your review."
+        assert notification.link == _url(world)
+        assert notification.team == world.team_a
+        assert notification.email_state == Notification.EmailState.PENDING
 
     # Sent: the team can no longer change it, and still cannot report.
     assert client.post(_url(world), _records(world)).status_code == 403
@@ -151,18 +151,19 @@ def test_routine_figures_wait_for_an_accepted_trial(
     response = client.post(review, {"decision": "returned", "version": trial.version})
     assert response.status_code == 400
     assert "Tell the team why." in response.content.decode()
-    mail.outbox.clear()
     comment = "Record 3 counts a reading from January: use the latest one in February."
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            review, {"decision": "returned", "comment": comment, "version": trial.version}
-        )
+    response = client.post(
+        review, {"decision": "returned", "comment": comment, "version": trial.version}
+    )
     assert response.status_code == 302
     trial.refresh_from_db()
     assert trial.status == TrialRun.Status.RETURNED
-    assert len(mail.outbox) == 1
-    assert world.data_lead.email in mail.outbox[0].to
-    assert comment in mail.outbox[0].body
+    decided = Notification.objects.filter(kind="trial_reviewed")
+    # The leads (the data lead sent it), not the host who decided.
+    assert {n.recipient for n in decided} == {world.data_lead, world.leader}
+    assert decided[0].text == f"Eastside clinic's trial run was returned with a comment: {comment}"
+    assert decided[0].link == _url(world)
+    assert decided[0].email_state == Notification.EmailState.PENDING
 
     # The team reads the comment, corrects record 3 and sends it again.
     client.force_login(world.data_lead)
@@ -171,6 +172,8 @@ def test_routine_figures_wait_for_an_accepted_trial(
     assert _send(client, world, **{days_of_record_3: "12"}).status_code == 302
     trial.refresh_from_db()
     assert trial.status == TrialRun.Status.SUBMITTED
+    # Sent again: the reviewers hear of it again.
+    assert Notification.objects.filter(kind="trial_submitted", recipient=world.host).count() == 2
 
     client.force_login(world.host)
     client.post(review, {"decision": "accepted", "version": trial.version})
