@@ -43,3 +43,10 @@ class ImprovementConfig(AppConfig):
 
         for builder in (cycles_sheet, plans_sheet, counts_sheet):
             register_export(builder)
+        # The last cycle and the next action step on "My teams" (who is slipping).
+        from convene.collaboratives.providers import register_signals
+
+        from .follow_up import last_cycle, next_step
+
+        register_signals("improvement.last_cycle", last_cycle)
+        register_signals("improvement.next_step", next_step)
