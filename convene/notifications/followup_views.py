@@ -83,13 +83,13 @@ def edit_check_in(
     if save_if_unchanged(check_in, form.cleaned_data["version"], CHECK_IN_FIELDS):
         messages.success(request, _("Check-in saved."))
         return redirect("notifications:check-ins", collaborative_id, team.pk)
-    current = fresh_copy(check_in)
+    saved = fresh_copy(check_in)  # shown as saved; the form edits a copy of its own
     message = _(
         "Someone else saved this check-in while you were editing. What you typed is kept; "
         "compare it with the saved version, then save again."
     )
-    form = refreshed_form(CheckInForm, request.POST, current, message)
-    return _form_page(request, team, access, form, status=409, check_in=current, saved=current)
+    form = refreshed_form(CheckInForm, request.POST, fresh_copy(check_in), message)
+    return _form_page(request, team, access, form, status=409, check_in=saved, saved=saved)
 
 
 @require_POST
