@@ -50,3 +50,7 @@ class ImprovementConfig(AppConfig):
 
         register_signals("improvement.last_cycle", last_cycle)
         register_signals("improvement.next_step", next_step)
+        # A comment on a cycle is told to the team's leads and the cycle's author.
+        from . import notices
+
+        notices.connect()
