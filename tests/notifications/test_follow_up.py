@@ -239,3 +239,19 @@ def test_queries_do_not_grow_with_the_teams(client, world, extra_column, persona
         page = client.get(_url(world)).content.decode()
     assert len(large) == len(small) <= 25
     assert len(_row_order(page)) == (9 if persona == "coach" else 10)
+
+
+def test_the_demo_coach_sees_a_team_whose_follow_up_has_passed(client, db):
+    from django.core.management import call_command
+
+    from convene.accounts.models import User
+    from convene.collaboratives.models import Collaborative
+
+    call_command("load_demo", verbosity=0)
+    collaborative = Collaborative.objects.get(name__startswith="Hypertension")
+    client.force_login(User.objects.get(email="carmen.diaz@demo.convene.test"))
+    page = client.get(reverse("notifications:follow-up", args=[collaborative.pk])).content.decode()
+    valley = page[page.index("Valley Community Clinic team") :]
+    valley = valley[: valley.index("</tr>")]
+    assert "The follow-up was due on" in valley
+    assert "site visit" in valley
