@@ -695,6 +695,7 @@ class Invitation(AuditedModel):
 
         The row is locked first, so of two people accepting at once one gains the role and
         the other is told the invitation was used. The caller has checked ``is_for(user)``.
+        Once accepted, ``signals.invitation_accepted`` is sent (notifications tell the inviter).
         """
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().get(pk=self.pk)

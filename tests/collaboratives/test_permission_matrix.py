@@ -849,22 +849,20 @@ def _check_in_form(w: World) -> dict[str, Any]:
 
 
 # An invitation answered from the home page's to-do list: only by the person it was sent to
-# (here the faculty member, invited to coach another collaborative).
-INVITEE_ONLY = "in 404 404 ok  404 404 404 404 404 404 404 404 404 404 404"
+# (here the host, invited to coach in another collaborative); not found for anyone else.
+INVITEE_ONLY = "in ok  404 404 404 404 404 404 404 404 404 404 404 404 404"
 
 
-def _invitation_to_faculty(w: World) -> dict[str, Any]:
+def _invitation_to_host(w: World) -> dict[str, Any]:
     invitation, _token = Invitation.issue(
-        collaborative=make_collaborative("Asthma Collaborative"),
-        email=w.faculty.email,
-        role="coach",
+        collaborative=make_collaborative("Asthma Collaborative"), email=w.host.email, role="coach"
     )
     return {"invitation_id": invitation.pk}
 
 
 CASES += [
-    ("collaboratives:answer-invitation", "get", _invitation_to_faculty, None, INVITEE_ONLY),
-    ("collaboratives:answer-invitation", "post", _invitation_to_faculty, None, INVITEE_ONLY),
+    ("collaboratives:answer-invitation", "get", _invitation_to_host, None, INVITEE_ONLY),
+    ("collaboratives:answer-invitation", "post", _invitation_to_host, None, INVITEE_ONLY),
     ("notifications:follow-up", "get", _c, None, FOLLOW_UP_READERS),
     ("notifications:check-ins", "get", _t, None, TEAM_A_CHECK_INS),
     ("notifications:new-check-in", "get", _t, None, TEAM_A_CHECK_INS),
