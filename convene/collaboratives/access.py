@@ -394,6 +394,20 @@ def invitation_in(collaborative: Collaborative, invitation_id: int) -> Invitatio
     return _one(Invitation.objects, pk=invitation_id, collaborative=collaborative)
 
 
+def invitation_to_answer(request: HttpRequest, invitation_id: int) -> Invitation:
+    """A pending invitation to the signed-in person's own address (what the home page's to-do
+    list links to, for one who has lost the e-mail); anyone else's is not found."""
+    invitation = (
+        Invitation.objects.pending()
+        .select_related("collaborative", "team", "invited_by")
+        .filter(pk=invitation_id, collaborative__deleted_at__isnull=True)
+        .first()
+    )
+    if invitation is None or not invitation.is_for(request.user):
+        raise Http404
+    return invitation
+
+
 def role_in(collaborative: Collaborative, membership_id: int) -> CollaborativeMembership:
     """A person's current role in the collaborative."""
     current = CollaborativeMembership.objects.current()

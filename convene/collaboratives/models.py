@@ -19,6 +19,7 @@ from convene.lib.softdelete import AliveManager, SoftDeletable
 from convene.lib.versioning import save_if_unchanged
 
 from .audit import AuditedModel
+from .signals import invitation_accepted, team_member_joined
 
 
 class CollaborativeRole(models.TextChoices):
@@ -390,12 +391,18 @@ class Team(AuditedModel, SoftDeletable):
         owes the first period like every founding team."""
         return max(collaborative.start_on, collaborative.today())
 
-    def add_member(self, user: Any, role: str) -> TeamMembership:
-        """Give ``user`` ``role`` on this team, unless they hold it already."""
+    def add_member(self, user: Any, role: str, *, is_joining: bool = True) -> TeamMembership:
+        """Give ``user`` ``role`` on this team, unless they hold it already. A person who held
+        no role on the team joins it (``team_member_joined`` is sent); ``is_joining=False``
+        says the role replaces one they held (a change of role)."""
         current = self.memberships.filter(user=user, role=role, ended_at__isnull=True).first()
         if current:
             return current
-        return TeamMembership.objects.create(team=self, user=user, role=role)
+        is_joining = is_joining and not self.memberships.current().filter(user=user).exists()
+        membership = TeamMembership.objects.create(team=self, user=user, role=role)
+        if is_joining:
+            team_member_joined.send(sender=TeamMembership, membership=membership)
+        return membership
 
     def assign_coach(self, coach: Any) -> CoachAssignment:
         current = self.coach_assignments.filter(coach=coach, ended_at__isnull=True).first()
@@ -445,7 +452,7 @@ class TeamMembership(AuditedModel, SoftDeletable, Period):
         if role == self.role:
             return self
         self.end()
-        return self.team.add_member(self.user, role)
+        return self.team.add_member(self.user, role, is_joining=False)
 
 
 class CoachAssignment(AuditedModel, SoftDeletable, Period):
@@ -688,6 +695,7 @@ class Invitation(AuditedModel):
 
         The row is locked first, so of two people accepting at once one gains the role and
         the other is told the invitation was used. The caller has checked ``is_for(user)``.
+        Once accepted, ``signals.invitation_accepted`` is sent (notifications tell the inviter).
         """
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().get(pk=self.pk)
@@ -700,4 +708,5 @@ class Invitation(AuditedModel):
             self.accepted_at = timezone.now()
             self.accepted_by = user
             self.save(update_fields=["accepted_at", "accepted_by"])
+        invitation_accepted.send(sender=Invitation, invitation=self, user=user)
         return True

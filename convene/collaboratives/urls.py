@@ -13,6 +13,7 @@ urlpatterns = [
         views.request_new_invitation,
         name="request-invitation",
     ),
+    path("invitations/<int:invitation_id>/", views.answer_invitation, name="answer-invitation"),
     path("c/new/", views.create_collaborative, name="create"),
     path("c/<int:collaborative_id>/", views.overview, name="overview"),
     path("c/<int:collaborative_id>/settings/", views.edit_collaborative, name="edit"),

@@ -47,6 +47,7 @@ from .models import (
     TeamMembership,
 )
 from .overview import labelled_teams, next_steps
+from .to_do import to_do_for
 
 # ---------------------------------------------------------------- my collaboratives
 
@@ -86,7 +87,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collaboratives/home.html",
-        {"collaboratives": collaboratives, "deleted": list(deleted.distinct())},
+        {
+            "collaboratives": collaboratives,
+            "deleted": list(deleted.distinct()),
+            "to_do": to_do_for(user, collaboratives),
+        },
     )
 
 
@@ -825,6 +830,18 @@ def _sign_up_and_accept(request: HttpRequest, invitation: Invitation, token: str
     return render(
         request, "collaboratives/invitation_sign_up.html", {"invitation": invitation, "form": form}
     )
+
+
+@login_required
+def answer_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """An invitation to the signed-in person's address, answered from the to-do list."""
+    invitation = acl.invitation_to_answer(request, invitation_id)
+    if request.method != "POST":
+        return render(request, "collaboratives/invitation_accept.html", {"invitation": invitation})
+    if not invitation.accept(request.user):  # used or withdrawn since the page was shown
+        messages.error(request, _("That invitation was answered or withdrawn meanwhile."))
+        return redirect("collaboratives:home")
+    return _welcome(request, invitation)
 
 
 @require_POST

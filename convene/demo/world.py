@@ -495,6 +495,28 @@ COLLABORATIVES: list[dict[str, Any]] = [
             "baseline_periods": 12,
             "trial_run": "required",
         },
+        # The coach's check-ins (team, coach, days ago, how, notes, follow-up, follow up in days):
+        # Valley's follow-up date has passed, so My teams shows it slipping.
+        "check_ins": [
+            (
+                "Eastside Family Health Center team",
+                f"carmen.diaz{D}",
+                9,
+                "call",
+                "Registry clean-up done; the repeat-reading protocol is printed for every room.",
+                "Look at the next report together before it is submitted.",
+                21,
+            ),
+            (
+                "Valley Community Clinic team",
+                f"carmen.diaz{D}",
+                30,
+                "visit",
+                "The data lead has left; the change leader is covering the monthly report.",
+                "Help the clinic name a new data lead and invite them.",
+                14,
+            ),
+        ],
         "pending_invitations": [
             (f"new.faculty{D}", FACULTY, None),
             (f"new.member.eastside{D}", "member", "Eastside Family Health Center team"),

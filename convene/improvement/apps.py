@@ -43,3 +43,14 @@ class ImprovementConfig(AppConfig):
 
         for builder in (cycles_sheet, plans_sheet, counts_sheet):
             register_export(builder)
+        # The last cycle and the next action step on "My teams" (who is slipping).
+        from convene.collaboratives.providers import register_signals
+
+        from .follow_up import last_cycle, next_step
+
+        register_signals("improvement.last_cycle", last_cycle)
+        register_signals("improvement.next_step", next_step)
+        # A comment on a cycle is told to the team's leads and the cycle's author.
+        from . import notices
+
+        notices.connect()

@@ -12,3 +12,7 @@ class NotificationsConfig(AppConfig):
         from .models import CheckIn
 
         restore.register("check_in", CheckIn, "team__collaborative")
+        # An invitation accepted and a new member of a team, told to the people concerned.
+        from . import membership_events
+
+        membership_events.connect()

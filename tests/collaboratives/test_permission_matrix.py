@@ -830,6 +830,48 @@ CASES += [
     ),
 ]
 
+# Issue 15, part 3 (who is slipping): "My teams" / "Teams" for hosts and coaches
+# (view_follow_up); a team's check-ins for hosts and the team's assigned coach (view_check_ins,
+# log_check_in).
+FOLLOW_UP_READERS = "in ok  403 403 ok  ok  403 403 403 403 403 403 403 404 ok"
+TEAM_A_CHECK_INS = "in ok  403 403 ok  403 403 403 403 403 403 403 403 404 ok"
+
+
+def _check_in(w: World) -> dict[str, Any]:
+    from convene.notifications.models import CheckIn
+
+    check_in = CheckIn.objects.create(team=w.team_a, held_on=date(2026, 2, 2), how="call")
+    return {**_t(w), "check_in_id": check_in.pk}
+
+
+def _check_in_form(w: World) -> dict[str, Any]:
+    return {"held_on": "2026-03-02", "how": "visit", "notes": "Went well", "version": "1"}
+
+
+# An invitation answered from the home page's to-do list: only by the person it was sent to
+# (here the host, invited to coach in another collaborative); not found for anyone else.
+INVITEE_ONLY = "in ok  404 404 404 404 404 404 404 404 404 404 404 404 404"
+
+
+def _invitation_to_host(w: World) -> dict[str, Any]:
+    invitation, _token = Invitation.issue(
+        collaborative=make_collaborative("Asthma Collaborative"), email=w.host.email, role="coach"
+    )
+    return {"invitation_id": invitation.pk}
+
+
+CASES += [
+    ("collaboratives:answer-invitation", "get", _invitation_to_host, None, INVITEE_ONLY),
+    ("collaboratives:answer-invitation", "post", _invitation_to_host, None, INVITEE_ONLY),
+    ("notifications:follow-up", "get", _c, None, FOLLOW_UP_READERS),
+    ("notifications:check-ins", "get", _t, None, TEAM_A_CHECK_INS),
+    ("notifications:new-check-in", "get", _t, None, TEAM_A_CHECK_INS),
+    ("notifications:new-check-in", "post", _t, _check_in_form, TEAM_A_CHECK_INS),
+    ("notifications:edit-check-in", "get", _check_in, None, TEAM_A_CHECK_INS),
+    ("notifications:edit-check-in", "post", _check_in, _check_in_form, TEAM_A_CHECK_INS),
+    ("notifications:delete-check-in", "post", _check_in, None, TEAM_A_CHECK_INS),
+]
+
 EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
 
 

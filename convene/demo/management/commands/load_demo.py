@@ -87,6 +87,7 @@ class Command(BaseCommand):
         from convene.demo.improvement import load_improvement
 
         load_improvement(collaborative, spec, users)
+        self._check_ins(collaborative, spec, teams, users)
         for email, role, team_name in spec.get("pending_invitations", []):
             if not Invitation.objects.filter(collaborative=collaborative, email=email).exists():
                 Invitation.issue(
@@ -95,6 +96,30 @@ class Command(BaseCommand):
                     email=email,
                     role=role,
                     invited_by=users[spec["roles"][0][0]],
+                )
+
+    def _check_ins(
+        self, collaborative: Collaborative, spec: dict[str, Any], teams: dict, users: dict
+    ) -> None:
+        from convene.notifications.models import CheckIn
+
+        today = collaborative.today()
+        for team_name, coach, days_ago, how, notes, follow_up, follow_up_in in spec.get(
+            "check_ins", []
+        ):
+            team = teams[team_name]
+            if CheckIn.all_objects.filter(team=team).exists():
+                continue
+            held_on = today - timedelta(days=days_ago)
+            with acting_as(users[coach]):
+                CheckIn.objects.create(
+                    team=team,
+                    author=users[coach],
+                    held_on=held_on,
+                    how=how,
+                    notes=notes,
+                    follow_up=follow_up,
+                    follow_up_on=held_on + timedelta(days=follow_up_in),
                 )
 
     def _measures(self, collaborative: Collaborative, spec: dict[str, Any]) -> None:
