@@ -95,6 +95,11 @@ def build_world() -> World:
     other_team.add_member(people["outsider"], TeamRole.CHANGE_LEADER)
     other.add_member(people["outsider"], CollaborativeRole.HOST_ADMIN)
     people["staff"] = make_user("Staff", is_staff=True)
+    # The world is an established collaborative: nobody is still to be told that its people
+    # joined their teams (tests of those notices make their own joins).
+    from convene.notifications.models import Notification
+
+    Notification.objects.all().delete()
     return World(collaborative, team_a, team_b, other, people)
 
 
