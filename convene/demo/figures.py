@@ -83,11 +83,17 @@ def team_story(
     return rng, improves, max(rng.randint(11, 14), kickoff + 1)
 
 
-def load_values(collaborative: Collaborative, waiting: frozenset[str] = frozenset()) -> int:
+def load_values(
+    collaborative: Collaborative,
+    waiting: frozenset[str] = frozenset(),
+    stopped: dict[str, int] | None = None,
+) -> int:
     """Fill in figures and reports for every team that has none yet. Returns rows added.
 
-    Teams named in ``waiting`` have only just joined: their trial run awaits review.
+    Teams named in ``waiting`` have only just joined: their trial run awaits review. Teams in
+    ``stopped`` have sent nothing for their last so many periods that fell due.
     """
+    stopped = stopped or {}
     today = collaborative.today()
     periods = [p for p in collaborative.periods.order_by("starts_on") if p.due_on < today]
     metrics = list(collaborative.metrics.filter(team__isnull=True).select_related("stratification"))
@@ -113,6 +119,8 @@ def load_values(collaborative: Collaborative, waiting: frozenset[str] = frozense
         missing = index == 2 and len(periods) > 8  # one team skips a month
         for position, period in enumerate(periods):
             if missing and position == len(periods) - 4:
+                continue
+            if position >= len(periods) - stopped.get(team.name, 0):
                 continue
             progress = 0.0
             if improves and position >= change_at:

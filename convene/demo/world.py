@@ -495,6 +495,9 @@ COLLABORATIVES: list[dict[str, Any]] = [
             "baseline_periods": 12,
             "trial_run": "required",
         },
+        # Northgate has gone quiet: nothing for its last two months that fell due, so it has
+        # been reminded, then escalated to its coach (and its cycles were abandoned).
+        "stopped_reporting": {"Northgate Free Clinic team": 2},
         # The coach's check-ins (team, coach, days ago, how, notes, follow-up, follow up in days):
         # Valley's follow-up date has passed, so My teams shows it slipping.
         "check_ins": [

@@ -28,10 +28,14 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        started = timezone.now()
         users = self._people()
         with acting_as(users["hana.okafor@demo.convene.test"]):
             for spec in COLLABORATIVES:
                 self._collaborative(spec, users)
+        from convene.demo.notices import load_notices
+
+        load_notices(started)
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
 
     def _people(self) -> dict[str, Any]:
@@ -155,7 +159,7 @@ class Command(BaseCommand):
         # Each team's data lead sent a trial run, then "entered" its figures.
         waiting = frozenset(spec.get("trial_waiting", ()))
         load_trials(collaborative, waiting)
-        load_values(collaborative, waiting)
+        load_values(collaborative, waiting, spec.get("stopped_reporting"))
 
     def _change_package(self, collaborative: Collaborative, concepts: list[Any]) -> None:
         from convene.improvement.models import ChangeConcept, KeyChange
