@@ -109,6 +109,17 @@ class Preference(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}: {self.channel}"
 
+    @classmethod
+    def choose(cls, user: models.Model, kind: str, channel: str) -> None:
+        """Record ``user``'s choice for ``kind``. Choosing "only here" also stops the e-mails of
+        that kind still waiting to go, so nothing arrives after someone said stop."""
+        cls.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
+        if channel == Channel.IN_APP:
+            waiting = [Notification.EmailState.PENDING, Notification.EmailState.DIGEST]
+            Notification.objects.filter(recipient=user, kind=kind, email_state__in=waiting).update(
+                email_state=Notification.EmailState.NONE, email_next_at=None
+            )
+
 
 class Digest(models.Model):
     """One daily digest of one person: the row is taken before the e-mail goes, so two
