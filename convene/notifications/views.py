@@ -105,7 +105,8 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     chosen = dict(Preference.objects.filter(user=request.user).values_list("kind", "channel"))
-    form = PreferencesForm(request.POST or None, kinds=kinds.registered(), chosen=chosen)
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, kinds=kinds.registered(), chosen=chosen)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "notifications/preferences.html", {"form": form}, status=400)
