@@ -8,6 +8,8 @@ and the last error), sent, failed for good, or waiting for the day's digest.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -87,6 +89,11 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def is_just_now(self) -> bool:
+        """Told less than a minute ago ("0 minutes ago" reads oddly)."""
+        return timezone.now() - self.created_at < timedelta(minutes=1)
 
 
 class Preference(models.Model):
