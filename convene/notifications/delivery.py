@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from convene.accounts.models import User
 from convene.lib import emails
 
 from . import kinds, tokens
@@ -140,7 +141,7 @@ def send_digests(now: datetime | None = None) -> int:
     many digests went out. A digest that fails is tried again on the next run."""
     now = now or timezone.now()
     waiting = Notification.objects.filter(email_state=State.DIGEST, created_at__lte=now)
-    recipients = {n.recipient_id: n.recipient for n in waiting.select_related("recipient")}
+    recipients = {u.pk: u for u in User.objects.filter(pk__in=waiting.values("recipient_id"))}
     done_today = set(
         Digest.objects.filter(
             user_id__in=list(recipients), on_date__gte=(now - timedelta(days=1)).date()
@@ -170,6 +171,11 @@ def _send_digest(user: Any, on_date: Any, now: datetime, mail: Any) -> int:
             recipient=user, email_state=State.DIGEST, created_at__lte=now
         ).order_by("created_at", "pk")
     )
+    if not user.is_active or not user.email:
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
+            email_state=State.FAILED,
+            email_error="The person's account is closed or has no e-mail address.",
+        )
     if not rows or not user.is_active or not user.email:
         digest.delete()
         return 0

@@ -110,3 +110,16 @@ def test_a_digest_in_spanish_reads_spanish_dates(kind):
     )
     assert _at(datetime(2026, 3, 2, 7, 0, tzinfo=UTC), send_digests) == 1  # 8:00 in Madrid
     assert "- A (2 de marzo de 2026 a las 06:00)" in mail.outbox[0].body
+
+
+def test_a_closed_account_gets_no_digest_and_its_rows_stop_waiting(kind):
+    dana = _digest_reader(kind, "Dana", "UTC")
+    _at(
+        datetime(2026, 3, 2, 5, 0, tzinfo=UTC), lambda: notify([dana], kind.name, key="a", text="A")
+    )
+    dana.is_active = False
+    dana.save()
+    assert _at(datetime(2026, 3, 2, 8, 0, tzinfo=UTC), send_digests) == 0
+    assert mail.outbox == [] and not Digest.objects.exists()
+    row = Notification.objects.get()
+    assert row.email_state == Notification.EmailState.FAILED and "closed" in row.email_error
