@@ -40,6 +40,7 @@ MAX_ATTEMPTS = 8
 # Small batches: each claimed row must be sent before its lease runs out, even over a slow server.
 BATCH = 20
 DIGEST_HOUR = time(7, 0)
+CLOSED = "The person's account is closed or has no e-mail address."
 
 State = Notification.EmailState
 
@@ -84,7 +85,7 @@ def _claim_batch(now: datetime, ids: Iterable[int] | None) -> list[Notification]
     if ids is not None:
         due = due.filter(pk__in=list(ids))
     due = due.order_by("email_next_at", "pk")
-    claimed: list[Notification] = []
+    claimed: list[int] = []
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
@@ -101,11 +102,8 @@ def _claim_batch(now: datetime, ids: Iterable[int] | None) -> list[Notification]
 
 def _deliver(notification: Notification, now: datetime, mail: Any) -> int:
     user = notification.recipient
-    fields = ["email_state", "email_attempts", "email_next_at", "email_error", "emailed_at"]
     if not user.is_active or not user.email:
-        notification.email_state = State.FAILED
-        notification.email_error = "The person's account is closed or has no e-mail address."
-        notification.save(update_fields=fields)
+        _record(notification, email_state=State.FAILED, email_error=CLOSED)
         return 0
     try:
         with _as_recipient(user):
@@ -119,21 +117,30 @@ def _deliver(notification: Notification, now: datetime, mail: Any) -> int:
     except Exception as error:
         logger.warning("E-mail of notification %s failed: %s", notification.pk, _short(error))
         _close(mail)
-        notification.email_attempts += 1
-        notification.email_error = _short(error)
-        if notification.email_attempts >= MAX_ATTEMPTS:
-            notification.email_state = State.FAILED
-            notification.email_next_at = None
-        else:
-            notification.email_next_at = now + backoff(notification.email_attempts)
-        notification.save(update_fields=fields)
+        attempts = notification.email_attempts + 1
+        last = attempts >= MAX_ATTEMPTS
+        _record(
+            notification,
+            email_attempts=attempts,
+            email_error=_short(error),
+            email_state=State.FAILED if last else State.PENDING,
+            email_next_at=None if last else now + backoff(attempts),
+        )
         return 0
-    notification.email_state = State.SENT
-    notification.emailed_at = timezone.now()
-    notification.email_next_at = None
-    notification.email_error = ""
-    notification.save(update_fields=fields)
+    _record(
+        notification,
+        email_state=State.SENT,
+        emailed_at=timezone.now(),
+        email_next_at=None,
+        email_error="",
+    )
     return 1
+
+
+def _record(notification: Notification, **fields: Any) -> None:
+    """What became of the attempt, unless the row changed meanwhile (the person chose "only
+    here" while it was being sent: it stays unsent)."""
+    Notification.objects.filter(pk=notification.pk, email_state=State.PENDING).update(**fields)
 
 
 def send_digests(now: datetime | None = None) -> int:
@@ -174,7 +181,7 @@ def _send_digest(user: Any, on_date: Any, now: datetime, mail: Any) -> int:
     if not user.is_active or not user.email:
         Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
             email_state=State.FAILED,
-            email_error="The person's account is closed or has no e-mail address.",
+            email_error=CLOSED,
         )
     if not rows or not user.is_active or not user.email:
         digest.delete()

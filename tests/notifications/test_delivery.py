@@ -168,3 +168,13 @@ def test_only_pending_rows_are_emailed(world, kind, smtp, state):
     Notification.objects.update(email_state=state)
     assert send_pending() == 0
     assert smtp.received == []
+
+
+def test_a_closed_account_is_not_emailed_and_its_row_says_why(world, kind, smtp):
+    _tell([world.member], kind)
+    world.member.is_active = False
+    world.member.save()
+    assert send_pending() == 0
+    assert smtp.received == []
+    row = Notification.objects.get()
+    assert row.email_state == Notification.EmailState.FAILED and "closed" in row.email_error
