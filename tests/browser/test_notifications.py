@@ -63,3 +63,17 @@ def test_the_bell_stays_in_the_header_on_a_phone(data_lead_page, live_server, ne
     page.get_by_role("link", name="Your March report is due on 10 March").click()
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("link", name="Notifications, 2 unread")).to_be_visible()
+
+
+def test_the_unsubscribe_link_works_without_signing_in(page, live_server, world, news):
+    from convene.notifications.models import Preference
+    from convene.notifications.tokens import make
+
+    page.goto(
+        f"{live_server.url}/notifications/unsubscribe/{make(world.data_lead.pk, [NEWS.name])}/"
+    )
+    expect(page.get_by_text("This stops the e-mails about Test news")).to_be_visible()
+    check_page(page, "notification-unsubscribe")
+    page.get_by_role("button", name="Stop these e-mails").click()
+    expect(page.get_by_text("Done: you will get no more e-mails about Test news")).to_be_visible()
+    assert Preference.objects.get(user=world.data_lead).channel == "in_app"
