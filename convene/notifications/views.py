@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -86,7 +87,12 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     notification = notification_for(request, notification_id)
     _mark(notification)
     if request.htmx:  # type: ignore[attr-defined]
-        response = render(request, "notifications/_item.html", {"notification": notification})
+        # The item, read now, and the count above the list (swapped out of band).
+        unread = notifications_of(request).filter(read_at__isnull=True).count()
+        context = {"notification": notification, "unread": unread, "out_of_band": True}
+        item = render_to_string("notifications/_item.html", context, request)
+        summary = render_to_string("notifications/_summary.html", context, request)
+        response = HttpResponse(item + summary)
         response["HX-Trigger"] = CHANGED
         return response
     return redirect(_list_url(request.POST.get("page")))

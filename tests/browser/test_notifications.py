@@ -41,6 +41,7 @@ def test_the_bell_the_list_and_marking_read(data_lead_page, live_server, news):
     item.get_by_role("button", name="Mark read: Coach replied on February").click()
     expect(item.get_by_text("Unread")).to_have_count(0)  # swapped in place, no reload
     expect(page.get_by_role("link", name="Notifications, 2 unread")).to_be_visible()
+    expect(page.get_by_text("2 unread", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="Mark all as read").click()
     expect(page.get_by_text("All your notifications are marked as read.")).to_be_visible()

@@ -138,6 +138,7 @@ def test_marking_one_read_with_htmx_swaps_it_and_tells_the_bell(lead_client, wor
     assert response.status_code == 200 and response["HX-Trigger"] == "notifications-changed"
     assert f'id="notification-{note.pk}"' in html and "Unread" not in html
     assert "Mark read" not in html
+    assert 'id="unread-summary" data-hx-swap-oob="true">You have read them all.' in html
 
 
 def test_marking_all_read(lead_client, world, kind):
