@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the demo served as production serves it (debug off, gunicorn, static files
-# collected and compressed) with its job worker beside it; Ctrl-C stops both.
+# collected and compressed) with its job worker and the periodic notification run (scans,
+# e-mail retries, digests: `manage.py notify` every 5 minutes) beside it; Ctrl-C stops all three.
 set -euo pipefail
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
@@ -26,14 +27,16 @@ $BIN/python manage.py demo_logins --url "http://$HOST:$PORT/"
 
 $BIN/python manage.py db_worker --no-reload --no-startup-delay -v 1 &
 worker=$!
+$BIN/python manage.py notify --every 300 -v 1 &
+notifier=$!
 $BIN/gunicorn convene.wsgi --bind "$HOST:$PORT" --workers 2 --access-logfile - --error-logfile - &
 server=$!
 stop() {
-  kill -TERM "$server" "$worker" 2>/dev/null || true
-  wait "$server" "$worker" 2>/dev/null || true
+  kill -TERM "$server" "$worker" "$notifier" 2>/dev/null || true
+  wait "$server" "$worker" "$notifier" 2>/dev/null || true
 }
 trap stop EXIT
 trap 'exit 130' INT TERM
-echo "Serving on http://$HOST:$PORT/ with a job worker beside it: Ctrl-C stops both."
-# When either stops (a crash, a port already taken), the other is stopped too.
-wait -n "$server" "$worker"
+echo "Serving on http://$HOST:$PORT/ with a job worker and notifications beside it: Ctrl-C stops all."
+# When any one stops (a crash, a port already taken), the others are stopped too.
+wait -n "$server" "$worker" "$notifier"

@@ -1,5 +1,6 @@
 """``make run`` as a newcomer meets it: the demo served with debug off by gunicorn, a job worker
-beside it that runs what is enqueued, and one signal stopping both."""
+beside it that runs what is enqueued, the periodic notification run, and one signal stopping
+them all."""
 
 from __future__ import annotations
 
@@ -93,7 +94,14 @@ def test_make_run_serves_the_demo_with_debug_off_and_a_worker_and_stops_both(tmp
             text=True,
             check=False,
         ).stdout.split()
-        assert len(children) >= 3  # the script, the worker and gunicorn
+        assert len(children) >= 4  # the script, the worker, the notification run and gunicorn
+        notifier = subprocess.run(  # noqa: S603
+            ["pgrep", "-g", str(run.pid), "-f", "manage.py notify --every"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        assert len(notifier) == 1 and notifier[0] in children
     finally:
         os.kill(run.pid, signal.SIGTERM)
         run.wait(timeout=60)

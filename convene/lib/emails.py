@@ -23,13 +23,22 @@ def _plain(template_name: str, context: dict[str, Any]) -> str:
     return template.template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
 
 
-def _send(kind: str, to: list[str], context: dict[str, Any], language: str | None = None) -> None:
+def _send(
+    kind: str,
+    to: list[str],
+    context: dict[str, Any],
+    language: str | None = None,
+    headers: dict[str, str] | None = None,
+    connection: Any = None,
+) -> None:
     with translation.override(language or translation.get_language()):
         subject = _plain(f"emails/{kind}_subject.txt", context)
         text = render_to_string(f"emails/{kind}.txt", context)
         html = render_to_string(f"emails/{kind}.html", context)
     # One line: a header cannot hold a newline.
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=to)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, to=to, headers=headers, connection=connection
+    )
     message.attach_alternative(html, "text/html")
     message.send()
 
@@ -83,3 +92,52 @@ def trial_reviewed(request: HttpRequest | None, trial: Any, review: Any, to: lis
     team = trial.team
     link = _absolute(request, reverse("trials:trial", args=[team.collaborative_id, team.pk]))
     _send("trial_reviewed", to, {"trial": trial, "team": team, "review": review, "link": link})
+
+
+def _unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    # RFC 8058: a mail client may offer "unsubscribe" and POST to the link without a visit.
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def notification(
+    to: str,
+    context: dict[str, Any],
+    *,
+    language: str | None,
+    unsubscribe_url: str,
+    connection: Any = None,
+) -> None:
+    """One notification, at once. ``context`` holds plain values: ``text`` (also the subject),
+    ``link`` (absolute, or empty), ``kind_label``, ``list_url``, ``preferences_url`` and
+    ``unsubscribe_url``. Raises whatever the mail backend raises: the caller retries."""
+    _send(
+        "notification",
+        [to],
+        {**context, "unsubscribe_url": unsubscribe_url},
+        language,
+        headers=_unsubscribe_headers(unsubscribe_url),
+        connection=connection,
+    )
+
+
+def digest(
+    to: str,
+    context: dict[str, Any],
+    *,
+    language: str | None,
+    unsubscribe_url: str,
+    connection: Any = None,
+) -> None:
+    """The day's digest: ``context["items"]`` are dicts with ``text``, ``link`` and
+    ``created_at``; ``kind_labels`` names the kinds that ``unsubscribe_url`` stops e-mailing."""
+    _send(
+        "digest",
+        [to],
+        {**context, "unsubscribe_url": unsubscribe_url},
+        language,
+        headers=_unsubscribe_headers(unsubscribe_url),
+        connection=connection,
+    )

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from convene.accounts.models import User
 from convene.collaboratives.models import Team
 
+from . import tokens
 from .models import CheckIn, Notification
+
+
+def notifications_of(request: HttpRequest) -> QuerySet[Notification]:
+    """The signed-in person's own notifications, newest first."""
+    return Notification.objects.filter(recipient_id=request.user.pk)
 
 
 def notification_for(request: HttpRequest, notification_id: int) -> Notification:
@@ -25,3 +35,16 @@ def check_in_in(team: Team, check_in_id: int) -> CheckIn:
     if check_in is None:
         raise Http404
     return check_in
+
+
+def unsubscribe_for(token: str) -> tuple[Any, list[str]]:
+    """The person and the kinds a one-click unsubscribe token names (no sign-in: the signed
+    token is the authority); a tampered or foreign token, or a closed account, is not found."""
+    read = tokens.read(token)
+    if read is None:
+        raise Http404
+    user_id, kind_names = read
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise Http404
+    return user, kind_names

@@ -8,6 +8,8 @@ and the last error), sent, failed for good, or waiting for the day's digest.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -88,6 +90,11 @@ class Notification(models.Model):
     def is_read(self) -> bool:
         return self.read_at is not None
 
+    @property
+    def is_just_now(self) -> bool:
+        """Told less than a minute ago ("0 minutes ago" reads oddly)."""
+        return timezone.now() - self.created_at < timedelta(minutes=1)
+
 
 class Preference(models.Model):
     """A person's choice of channel for one kind; without a row, the kind's default holds."""
@@ -108,6 +115,17 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}: {self.channel}"
+
+    @classmethod
+    def choose(cls, user: models.Model, kind: str, channel: str) -> None:
+        """Record ``user``'s choice for ``kind``. Choosing "only here" also stops the e-mails of
+        that kind still waiting to go, so nothing arrives after someone said stop."""
+        cls.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
+        if channel == Channel.IN_APP:
+            waiting = [Notification.EmailState.PENDING, Notification.EmailState.DIGEST]
+            Notification.objects.filter(recipient=user, kind=kind, email_state__in=waiting).update(
+                email_state=Notification.EmailState.NONE, email_next_at=None
+            )
 
 
 class Digest(models.Model):

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401  (the pages come with the rest of issue 15)
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
 
@@ -29,4 +31,15 @@ urlpatterns += [
         followup_views.delete_check_in,
         name="delete-check-in",
     ),
+]
+
+# A person's own notifications, their choices and the unsubscribe link (issue 15, delivery).
+urlpatterns += [
+    path("notifications/", views.notification_list, name="list"),
+    path("notifications/bell/", views.bell, name="bell"),
+    path("notifications/<int:notification_id>/open/", views.open_notification, name="open"),
+    path("notifications/<int:notification_id>/read/", views.mark_read, name="mark-read"),
+    path("notifications/read/", views.mark_all_read, name="mark-all-read"),
+    path("notifications/preferences/", views.preferences, name="preferences"),
+    path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -872,7 +872,40 @@ CASES += [
     ("notifications:delete-check-in", "post", _check_in, None, TEAM_A_CHECK_INS),
 ]
 
-EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404}
+# A person's own notifications (issue 15, delivery): the list, the bell and the preferences are
+# everyone's own, signed in; one notification (the data lead's here) opens, and is marked read,
+# for that person only: everyone else, staff too, is told it does not exist. Opening redirects
+# to its page ("302"). The unsubscribe link answers to its token (NOT_IN_THE_MATRIX).
+OWN_NOTIFICATION = "in 404 404 404 404 404 404 404 404 ok  404 404 404 404 404"
+OPENS_OWN_NOTIFICATION = "in 404 404 404 404 404 404 404 404 302 404 404 404 404 404"
+
+
+def _notification(w: World) -> dict[str, Any]:
+    from convene.notifications.models import Notification
+
+    notification = Notification.objects.create(
+        recipient=w.data_lead, kind="report_due_soon", key="matrix", text="Report due", link="/"
+    )
+    return {"notification_id": notification.pk}
+
+
+def _every_kind_in_app(w: World) -> dict[str, Any]:
+    from convene.notifications import kinds
+
+    return {kind.name: "in_app" for kind in kinds.registered()}
+
+
+CASES += [
+    ("notifications:list", "get", None, None, SIGNED_IN),
+    ("notifications:bell", "get", None, None, SIGNED_IN),
+    ("notifications:open", "get", _notification, None, OPENS_OWN_NOTIFICATION),
+    ("notifications:mark-read", "post", _notification, None, OWN_NOTIFICATION),
+    ("notifications:mark-all-read", "post", None, None, SIGNED_IN),
+    ("notifications:preferences", "get", None, None, SIGNED_IN),
+    ("notifications:preferences", "post", None, _every_kind_in_app, SIGNED_IN),
+]
+
+EXPECTED_STATUS = {"ok": None, "403": 403, "404": 404, "302": 302}
 
 
 def _parse(expectations: str) -> dict[str, str]:
@@ -1002,6 +1035,10 @@ OBSERVER_READS = {
     "accounts:profile": "their own account",
     "accounts:password-change": "their own account",
     "accounts:password-changed": "their own account",
+    "notifications:list": "their own notifications",
+    "notifications:bell": "their own count of unread notifications",
+    "notifications:mark-all-read": "their own notifications",
+    "notifications:preferences": "their own choices of how to hear of things",
 }
 
 
@@ -1067,6 +1104,8 @@ NOT_IN_THE_MATRIX = {
     # Invitation links answer to whoever holds the token: tests/collaboratives/test_invitations.py.
     "collaboratives:accept-invitation": "answers to whoever holds the invitation's token",
     "collaboratives:request-invitation": "answers to whoever holds the invitation's token",
+    # The e-mails' one-click unsubscribe link: tests/notifications/test_unsubscribe.py.
+    "notifications:unsubscribe": "answers to whoever holds the e-mail's signed token",
 }
 
 
