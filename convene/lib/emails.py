@@ -76,24 +76,6 @@ def invitation_requested(request: HttpRequest | None, invitation: Any, to: list[
     _send("invitation_requested", to, {"invitation": invitation, "link": link})
 
 
-def trial_submitted(request: HttpRequest | None, trial: Any, to: list[str]) -> None:
-    """Tells the people who review trial runs (``to``) that a team's trial awaits them."""
-    if not to:
-        return
-    team = trial.team
-    link = _absolute(request, reverse("trials:trial", args=[team.collaborative_id, team.pk]))
-    _send("trial_submitted", to, {"trial": trial, "team": team, "link": link})
-
-
-def trial_reviewed(request: HttpRequest | None, trial: Any, review: Any, to: list[str]) -> None:
-    """Tells the team's leads and whoever submitted the trial (``to``) what the host decided."""
-    if not to:
-        return
-    team = trial.team
-    link = _absolute(request, reverse("trials:trial", args=[team.collaborative_id, team.pk]))
-    _send("trial_reviewed", to, {"trial": trial, "team": team, "review": review, "link": link})
-
-
 def _unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
     # RFC 8058: a mail client may offer "unsubscribe" and POST to the link without a visit.
     return {

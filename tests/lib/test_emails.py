@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.test import RequestFactory
 from django.urls import reverse
 
 from convene.collaboratives.models import Invitation
 from convene.lib import emails
-from convene.trials.models import TrialReview, TrialRun
+from convene.notifications import delivery
+from convene.trials import events as trial_events
+from convene.trials.models import TrialRun
 
 NAME = "St. Brendan's <Clinic> & Co"
 
@@ -47,20 +48,15 @@ def test_the_request_for_a_new_invitation_names_the_address_as_typed(named):
     assert _only_subject() == "o'brien@example.test asks for a new invitation"
 
 
-def test_the_trial_run_subjects_name_the_team_as_typed(named):
+def test_a_notification_subject_names_the_team_as_typed(named):
+    # Trial runs, like every notice, are e-mailed as notifications (the text is the subject).
     trial = TrialRun.objects.create(team=named.team_a, status=TrialRun.Status.SUBMITTED)
-    emails.trial_submitted(None, trial, ["host@example.test"])
-    assert _only_subject() == f"Trial run from {NAME} awaits review"
-    mail.outbox.clear()
-    for decision, subject in [
-        ("accepted", f"Trial run of {NAME} accepted"),
-        ("returned", f"Trial run of {NAME} returned with a comment"),
-        ("excused", f"{NAME} is excused from the trial run"),
-    ]:
-        review = TrialReview(trial=trial, decision=decision, reviewed_by=named.host)
-        emails.trial_reviewed(RequestFactory().get("/"), trial, review, ["lead@example.test"])
-        assert _only_subject() == subject
-        mail.outbox.clear()
+    trial_events.trial_submitted(trial, None)
+    delivery.send_pending()
+    # To each reviewer (the host and the planning team), one plain line each.
+    assert {message.to[0] for message in mail.outbox} == {named.host.email, named.planning.email}
+    for message in mail.outbox:
+        assert message.subject == f"{NAME} sent its trial run: it awaits your review."
 
 
 def test_the_password_reset_subject_is_one_plain_line(client, named):
