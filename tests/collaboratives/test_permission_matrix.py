@@ -873,18 +873,19 @@ CASES += [
 ]
 
 # A person's own notifications (issue 15, delivery): the list, the bell and the preferences are
-# everyone's own, signed in; one notification (the data lead's here) opens, and is marked read,
-# for that person only: everyone else, staff too, is told it does not exist. Opening redirects
-# to its page ("302"). The unsubscribe link answers to its token (NOT_IN_THE_MATRIX).
-OWN_NOTIFICATION = "in 404 404 404 404 404 404 404 404 ok  404 404 404 404 404"
-OPENS_OWN_NOTIFICATION = "in 404 404 404 404 404 404 404 404 302 404 404 404 404 404"
+# everyone's own, signed in; one notification (the host's here, as the header checks sign in
+# as the host) opens, and is marked read, for that person only: everyone else, staff too, is
+# told it does not exist. Opening redirects to its page ("302"). The unsubscribe link answers
+# to its token (NOT_IN_THE_MATRIX).
+OWN_NOTIFICATION = "in ok  404 404 404 404 404 404 404 404 404 404 404 404 404"
+OPENS_OWN_NOTIFICATION = "in 302 404 404 404 404 404 404 404 404 404 404 404 404 404"
 
 
 def _notification(w: World) -> dict[str, Any]:
     from convene.notifications.models import Notification
 
     notification = Notification.objects.create(
-        recipient=w.data_lead, kind="report_due_soon", key="matrix", text="Report due", link="/"
+        recipient=w.host, kind="report_due_soon", key="matrix", text="Report due", link="/"
     )
     return {"notification_id": notification.pk}
 

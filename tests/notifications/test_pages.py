@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from convene.notifications import kinds
 from convene.notifications.api import notify
 from convene.notifications.models import Channel, Notification, Preference
 
@@ -175,11 +176,12 @@ def test_preferences_show_each_kind_with_its_default_and_save_only_what_changed(
     assert html.count("<fieldset") >= 2 and "<legend" in html
     assert "An e-mail at once (default)" in html and "Only here, under the bell (default)" in html
     notify([world.data_lead], kind.name, key="waiting", text="Waiting")
-    response = lead_client.post(
-        reverse("notifications:preferences"),
-        {kind.name: Channel.IN_APP, other_kind.name: Channel.IN_APP},  # the second unchanged
-        follow=True,
-    )
+    # The form as a browser sends it: every kind's checked choice, two of them ours.
+    sent = {each.name: _checked(html, each.name) for each in kinds.registered()}
+    sent.update(
+        {kind.name: Channel.IN_APP, other_kind.name: Channel.IN_APP}
+    )  # the second unchanged
+    response = lead_client.post(reverse("notifications:preferences"), sent, follow=True)
     assert "Your choices are saved." in response.content.decode()
     assert list(Preference.objects.values_list("kind", "channel")) == [(kind.name, Channel.IN_APP)]
     waiting = Notification.objects.get(key="waiting")
