@@ -17,6 +17,7 @@ fi
 export DEBUG=false
 export SECRET_KEY_FILE="$DATA_DIR/secret_key"
 export ALLOWED_HOSTS="$HOST,localhost,127.0.0.1,[::1]"
+export SITE_URL=${SITE_URL:-http://$HOST:$PORT}  # the links in e-mails
 export SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_SSL_REDIRECT=false
 export SECURE_HSTS_SECONDS=0
 
