@@ -249,7 +249,9 @@ def test_the_demo_coach_sees_a_team_whose_follow_up_has_passed(client, db):
 
     call_command("load_demo", verbosity=0)
     collaborative = Collaborative.objects.get(name__startswith="Hypertension")
-    client.force_login(User.objects.get(email="carmen.diaz@demo.convene.test"))
+    coach = User.objects.get(email="carmen.diaz@demo.convene.test")
+    User.objects.filter(pk=coach.pk).update(language="en")  # she reads Spanish; we read English
+    client.force_login(coach)
     page = client.get(reverse("notifications:follow-up", args=[collaborative.pk])).content.decode()
     valley = page[page.index("Valley Community Clinic team") :]
     valley = valley[: valley.index("</tr>")]
