@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +59,31 @@ PERSONAS = [
 
 # Models are imported inside functions: the chart-engine tests run without Django at all.
 def build_world() -> World:
+    """The personas' world. It is an established collaborative: nobody is told that its people
+    joined their teams (tests of those notices make their own joins), which also saves a third
+    of the time of building it, and most tests build one."""
+    with _nobody_told_of_joining():
+        return _build_world()
+
+
+@contextmanager
+def _nobody_told_of_joining() -> Iterator[None]:
+    from convene.collaboratives import signals
+
+    muted = (signals.team_member_joined, signals.invitation_accepted)
+    kept = [signal.receivers for signal in muted]
+    for signal in muted:
+        signal.receivers = []
+        signal.sender_receivers_cache.clear()
+    try:
+        yield
+    finally:
+        for signal, receivers in zip(muted, kept, strict=True):
+            signal.receivers = receivers
+            signal.sender_receivers_cache.clear()
+
+
+def _build_world() -> World:
     from convene.collaboratives.models import CollaborativeRole, TeamRole
 
     from .factories import make_collaborative, make_organisation, make_team, make_user
@@ -95,11 +122,6 @@ def build_world() -> World:
     other_team.add_member(people["outsider"], TeamRole.CHANGE_LEADER)
     other.add_member(people["outsider"], CollaborativeRole.HOST_ADMIN)
     people["staff"] = make_user("Staff", is_staff=True)
-    # The world is an established collaborative: nobody is still to be told that its people
-    # joined their teams (tests of those notices make their own joins).
-    from convene.notifications.models import Notification
-
-    Notification.objects.all().delete()
     return World(collaborative, team_a, team_b, other, people)
 
 

@@ -379,7 +379,9 @@ def team_for(
 # each answers 404 when the object is not there.
 
 
-def _one(queryset: Any, **filters: Any) -> Any:
+def one_or_404(queryset: Any, **filters: Any) -> Any:
+    """The one row of ``queryset`` (with ``filters``), or not found: what every access
+    function ends with once it has scoped the query to what the person may reach."""
     found = queryset.filter(**filters).first()
     if found is None:
         raise Http404
@@ -387,11 +389,11 @@ def _one(queryset: Any, **filters: Any) -> Any:
 
 
 def decision_in(collaborative: Collaborative, decision_id: int) -> CharterDecision:
-    return _one(CharterDecision.objects, pk=decision_id, collaborative=collaborative)
+    return one_or_404(CharterDecision.objects, pk=decision_id, collaborative=collaborative)
 
 
 def invitation_in(collaborative: Collaborative, invitation_id: int) -> Invitation:
-    return _one(Invitation.objects, pk=invitation_id, collaborative=collaborative)
+    return one_or_404(Invitation.objects, pk=invitation_id, collaborative=collaborative)
 
 
 def invitation_to_answer(request: HttpRequest, invitation_id: int) -> Invitation:
@@ -411,21 +413,21 @@ def invitation_to_answer(request: HttpRequest, invitation_id: int) -> Invitation
 def role_in(collaborative: Collaborative, membership_id: int) -> CollaborativeMembership:
     """A person's current role in the collaborative."""
     current = CollaborativeMembership.objects.current()
-    return _one(current, pk=membership_id, collaborative=collaborative)
+    return one_or_404(current, pk=membership_id, collaborative=collaborative)
 
 
 def team_membership_in(team: Team, membership_id: int, current: bool = True) -> TeamMembership:
     """A place on the team: a current one, or with ``current=False`` any, ended ones too."""
     memberships = TeamMembership.objects.current() if current else TeamMembership.objects
-    return _one(memberships, pk=membership_id, team=team)
+    return one_or_404(memberships, pk=membership_id, team=team)
 
 
 def coach_assignment_in(team: Team, assignment_id: int) -> CoachAssignment:
-    return _one(CoachAssignment.objects.current(), pk=assignment_id, team=team)
+    return one_or_404(CoachAssignment.objects.current(), pk=assignment_id, team=team)
 
 
 def group_in(collaborative: Collaborative, group_id: int) -> PeerGroup:
-    return _one(PeerGroup.objects, pk=group_id, collaborative=collaborative)
+    return one_or_404(PeerGroup.objects, pk=group_id, collaborative=collaborative)
 
 
 def deleted_item_in(collaborative: Collaborative, kind: str, item_id: int) -> Any:
@@ -434,7 +436,9 @@ def deleted_item_in(collaborative: Collaborative, kind: str, item_id: int) -> An
     if registered is None:
         raise PermissionDenied
     model, path = registered
-    return _one(model.all_objects, pk=item_id, deleted_at__isnull=False, **{path: collaborative})
+    return one_or_404(
+        model.all_objects, pk=item_id, deleted_at__isnull=False, **{path: collaborative}
+    )
 
 
 def organisation_for(request: HttpRequest, organisation_id: int) -> Organisation:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from convene.collaboratives.access import Access, collaborative_for
+from convene.collaboratives.access import Access, collaborative_for, one_or_404
 from convene.collaboratives.models import Collaborative, Team
 
 from .models import (
@@ -33,9 +33,7 @@ def concept_for(
 ) -> tuple[ChangeConcept, Access]:
     """A concept of the change package, for a person who may edit the package."""
     collaborative, access = collaborative_for(request, collaborative_id, "edit_change_package")
-    concept = ChangeConcept.objects.filter(pk=concept_id, collaborative=collaborative).first()
-    if concept is None:
-        raise Http404
+    concept = one_or_404(ChangeConcept.objects.filter(pk=concept_id, collaborative=collaborative))
     return concept, access
 
 
@@ -44,17 +42,13 @@ def key_change_for(
 ) -> tuple[KeyChange, Access]:
     """A key change under a concept that is not deleted, for a person who may edit the package."""
     collaborative, access = collaborative_for(request, collaborative_id, "edit_change_package")
-    key_change = (
+    key_change = one_or_404(
         KeyChange.objects.filter(
             pk=key_change_id,
             concept__collaborative=collaborative,
             concept__deleted_at__isnull=True,
-        )
-        .select_related("concept")
-        .first()
+        ).select_related("concept")
     )
-    if key_change is None:
-        raise Http404
     return key_change, access
 
 
@@ -67,13 +61,9 @@ def node_for(
     """A node of a driver diagram, for a person who may change it: planners change the
     collaborative's nodes, a team (and hosts) its own additions."""
     collaborative, access = collaborative_for(request, collaborative_id, "view_driver_diagram")
-    node = (
-        DriverNode.objects.filter(pk=node_id, collaborative=collaborative)
-        .select_related("team")
-        .first()
+    node = one_or_404(
+        DriverNode.objects.filter(pk=node_id, collaborative=collaborative).select_related("team")
     )
-    if node is None:
-        raise Http404
     if node.team is None:
         allowed = access.can("edit_driver_diagram")
     else:
@@ -127,13 +117,11 @@ def cycle_for(
     sees shared cycles when it is shared), "edit" (``edit_cycles`` on its team) or "comment"
     (a reader who may comment)."""
     collaborative, access = collaborative_for(request, collaborative_id)
-    cycle = (
-        PDSACycle.objects.filter(pk=cycle_id, collaborative=collaborative)
-        .select_related("team", "idea", "key_change", "builds_on", "metric", "period")
-        .first()
+    cycle = one_or_404(
+        PDSACycle.objects.filter(pk=cycle_id, collaborative=collaborative).select_related(
+            "team", "idea", "key_change", "builds_on", "metric", "period"
+        )
     )
-    if cycle is None:
-        raise Http404
     cycle.team.collaborative = collaborative
     if not may_read_cycle(access, cycle):
         raise PermissionDenied
@@ -151,17 +139,13 @@ def attachment_for(
 ) -> tuple[CycleAttachment, Access]:
     """A file of a cycle, for whoever may read (or, with "edit", change) the cycle."""
     collaborative, access = collaborative_for(request, collaborative_id)
-    attachment = (
+    attachment = one_or_404(
         CycleAttachment.objects.filter(
             pk=attachment_id,
             cycle__collaborative=collaborative,
             cycle__deleted_at__isnull=True,
-        )
-        .select_related("cycle__team")
-        .first()
+        ).select_related("cycle__team")
     )
-    if attachment is None:
-        raise Http404
     cycle = attachment.cycle
     if not may_read_cycle(access, cycle):
         raise PermissionDenied
@@ -178,13 +162,9 @@ def plan_for(
 ) -> tuple[ActionPlan, Access]:
     """A team's action plan, if the person may do ``action`` on that team."""
     collaborative, access = collaborative_for(request, collaborative_id)
-    plan = (
-        ActionPlan.objects.filter(pk=plan_id, collaborative=collaborative)
-        .select_related("team")
-        .first()
+    plan = one_or_404(
+        ActionPlan.objects.filter(pk=plan_id, collaborative=collaborative).select_related("team")
     )
-    if plan is None:
-        raise Http404
     plan.team.collaborative = collaborative
     if not access.can(action, plan.team):
         raise PermissionDenied
@@ -196,15 +176,11 @@ def step_for(
 ) -> tuple[ActionStep, Access]:
     """A step of a live action plan, if the person may do ``action`` on the plan's team."""
     collaborative, access = collaborative_for(request, collaborative_id)
-    step = (
+    step = one_or_404(
         ActionStep.objects.filter(
             pk=step_id, plan__collaborative=collaborative, plan__deleted_at__isnull=True
-        )
-        .select_related("plan__team")
-        .first()
+        ).select_related("plan__team")
     )
-    if step is None:
-        raise Http404
     step.plan.team.collaborative = collaborative
     if not access.can(action, step.plan.team):
         raise PermissionDenied
@@ -235,17 +211,13 @@ def comment_for(
     """A comment on a live cycle, for deleting: its author (while they may still read the
     cycle) or a host."""
     collaborative, access = collaborative_for(request, collaborative_id)
-    comment = (
+    comment = one_or_404(
         Comment.objects.filter(
             pk=comment_id,
             cycle__collaborative=collaborative,
             cycle__deleted_at__isnull=True,
-        )
-        .select_related("cycle__team")
-        .first()
+        ).select_related("cycle__team")
     )
-    if comment is None:
-        raise Http404
     if not may_read_cycle(access, comment.cycle):
         raise PermissionDenied
     if comment.author_id != request.user.pk and not access.can("restore"):

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from convene.accounts.models import User
+from convene.collaboratives.access import one_or_404
 from convene.collaboratives.models import Team
 
 from . import tokens
@@ -21,20 +22,12 @@ def notifications_of(request: HttpRequest) -> QuerySet[Notification]:
 
 def notification_for(request: HttpRequest, notification_id: int) -> Notification:
     """One of the signed-in person's own notifications; anyone else's is not found."""
-    notification = Notification.objects.filter(
-        pk=notification_id, recipient_id=request.user.pk
-    ).first()
-    if notification is None:
-        raise Http404
-    return notification
+    return one_or_404(notifications_of(request), pk=notification_id)
 
 
 def check_in_in(team: Team, check_in_id: int) -> CheckIn:
     """A check-in with ``team`` (the team comes through ``collaboratives.access.team_for``)."""
-    check_in = CheckIn.objects.filter(pk=check_in_id, team=team).first()
-    if check_in is None:
-        raise Http404
-    return check_in
+    return one_or_404(CheckIn.objects, pk=check_in_id, team=team)
 
 
 def unsubscribe_for(token: str) -> tuple[Any, list[str]]:
@@ -44,7 +37,5 @@ def unsubscribe_for(token: str) -> tuple[Any, list[str]]:
     if read is None:
         raise Http404
     user_id, kind_names = read
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise Http404
+    user = one_or_404(User.objects, pk=user_id, is_active=True)
     return user, kind_names

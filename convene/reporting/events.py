@@ -44,7 +44,9 @@ KINDS = [
         "report_submitted",
         gettext_lazy("A team submitted its report"),
         gettext_lazy("A team you coach submitted its report for a period."),
-        role_defaults={COACH: Channel.DIGEST},
+        # Only coaches hear of it, and a coach of eight teams would hear of it eight times a
+        # month: a digest unless they choose otherwise (the preferences page shows this default).
+        default=Channel.DIGEST,
     ),
     Kind(
         "feedback_given",
