@@ -32,6 +32,7 @@ def notify(
     team: Any = None,
     subject: Any = None,
     role: str | None = None,
+    actor: Any = None,
 ) -> list[Notification]:
     """Tell each of ``recipients`` (users) of one event; returns the notifications made.
 
@@ -39,12 +40,18 @@ def notify(
     key is not told again, even by a second process at the same moment. ``text`` is a string
     or a callable returning one; a callable is called once per person in the person's language
     and time zone, so "due on 3 March" reads as they would write it. ``role`` is the role the
-    person is told in, for the kind's defaults. E-mails go after the transaction commits.
+    person is told in, for the kind's defaults. ``actor``, the person who did what is told of,
+    is never told of it. E-mails go after the transaction commits.
     """
     spec = kinds.get(kind)
     if spec is None:
         raise ValueError(f"unknown notification kind {kind!r}")
-    users = [u for u in {u.pk: u for u in recipients if u is not None}.values() if u.is_active]
+    actor_id = getattr(actor, "pk", None)
+    users = [
+        u
+        for u in {u.pk: u for u in recipients if u is not None}.values()
+        if u.is_active and u.pk != actor_id
+    ]
     if not users:
         return []
     channels = _channels(users, spec, role)
@@ -52,7 +59,7 @@ def notify(
     subject_id = str(subject.pk) if subject is not None else ""
     made: list[Notification] = []
     for user in users:
-        with translation.override(user.language or None), timezone.override(_zone(user)):
+        with translation.override(user.language or None), timezone.override(user.zone):
             body = text() if callable(text) else str(text)
         channel = channels[user.pk]
         state = {
@@ -82,15 +89,6 @@ def notify(
     if pending:
         transaction.on_commit(lambda: _enqueue(pending))
     return made
-
-
-def _zone(user: Any) -> Any:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(user.time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _enqueue(notification_ids: list[int]) -> None:

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -158,7 +157,7 @@ def send_digests(now: datetime | None = None) -> int:
     mail = get_connection()
     try:
         for user in recipients.values():
-            local = timezone.localtime(now, _zone(user))
+            local = timezone.localtime(now, user.zone)
             if local.time() < DIGEST_HOUR or (user.pk, local.date()) in done_today:
                 continue
             sent += _send_digest(user, local.date(), now, mail)
@@ -218,15 +217,8 @@ def _send_digest(user: Any, on_date: Any, now: datetime, mail: Any) -> int:
 def _as_recipient(user: Any) -> Iterator[None]:
     """The recipient's language and time zone, for everything the e-mail renders."""
     language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language), timezone.override(_zone(user)):
+    with translation.override(language), timezone.override(user.zone):
         yield
-
-
-def _zone(user: Any) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _links() -> dict[str, str]:

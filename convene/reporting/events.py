@@ -7,7 +7,7 @@ renders them in each recipient's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -88,11 +88,6 @@ def _about(team: Team, period: ReportingPeriod, message: Callable[[], str]) -> d
     }
 
 
-def _others(people: Iterable[Any], by: Any) -> list[Any]:
-    by_id = getattr(by, "pk", None)
-    return [person for person in people if person is not None and person.pk != by_id]
-
-
 def coaches_of(team: Team) -> list[Any]:
     assignments = CoachAssignment.objects.current().filter(team=team).select_related("coach")
     return [assignment.coach for assignment in assignments]
@@ -131,8 +126,9 @@ def report_submitted(report: Report, by: Any) -> None:
         }
 
     notify(
-        _others(coaches_of(team), by),
+        coaches_of(team),
         "report_submitted",
+        actor=by,
         key=f"report_submitted:{report.pk}:{opening(report)}",
         subject=report,
         role=COACH,
@@ -158,8 +154,9 @@ def feedback_given(feedback: Feedback, by: Any) -> None:
         }
 
     notify(
-        _others(_told_of_report(report), by),
+        _told_of_report(report),
         "feedback_given",
+        actor=by,
         key=f"feedback_given:{feedback.pk}",
         subject=feedback,
         **_about(team, period, text),
@@ -177,8 +174,9 @@ def report_reopened(report: Report, by: Any) -> None:
         }
 
     notify(
-        _others(_told_of_report(report), by),
+        _told_of_report(report),
         "report_reopened",
+        actor=by,
         key=f"report_reopened:{report.pk}:{opening(report)}",
         subject=report,
         **_about(team, period, text),

@@ -42,10 +42,6 @@ def _link(trial: TrialRun) -> str:
     return reverse("trials:trial", args=[team.collaborative_id, team.pk])
 
 
-def _others(people: list[Any], by: Any) -> list[Any]:
-    return [person for person in people if person.pk != getattr(by, "pk", None)]
-
-
 def trial_submitted(trial: TrialRun, by: Any) -> None:
     """Tell the people who review trial runs that the team's trial awaits them."""
     team = trial.team
@@ -54,8 +50,9 @@ def trial_submitted(trial: TrialRun, by: Any) -> None:
         return _("%(team)s sent its trial run: it awaits your review.") % {"team": team.name}
 
     notify(
-        _others(reviewers(trial), by),
+        reviewers(trial),
         "trial_submitted",
+        actor=by,
         key=f"trial_submitted:{trial.pk}:{trial.version}",
         text=text,
         link=_link(trial),
@@ -80,8 +77,9 @@ def trial_reviewed(review: TrialReview, by: Any) -> None:
         return message % {"team": team.name, "comment": review.comment}
 
     notify(
-        _others(told_of_decision(trial), by),
+        told_of_decision(trial),
         "trial_reviewed",
+        actor=by,
         key=f"trial_reviewed:{review.pk}",
         text=text,
         link=_link(trial),
